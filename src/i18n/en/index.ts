@@ -1,0 +1,5 @@
+import type { Catalogue } from "../index.ts";
+import { common } from "./common.ts";
+
+/** The English catalogue: one section per module, merged. Codes are namespaced by module. */
+export const en: Catalogue = { ...common };
