@@ -15,7 +15,11 @@ export async function buildProgram(): Promise<Command> {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // One line, prefixed like our own errors: "mailtrace: unknown option '--x'".
+      outputError: (s, write) => write(`mailtrace: ${s.replace(/^error: /, "")}`),
+    });
   for (const load of COMMANDS) (await load()).register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
