@@ -13,12 +13,11 @@ export async function buildProgram(): Promise<Command> {
   const program = new Command("mailtrace")
     .description("Trace mail through MTA logs, read bounces, and check addresses, domains and headers.")
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       // One line, prefixed like our own errors: "mailtrace: unknown option '--x'".
-      outputError: (s, write) => write(`mailtrace: ${s.replace(/^error: /, "")}`),
+      outputError: (s, write) => write(`mailtrace: ${s.replace(/^error: /, "").trimEnd()} (see --help)\n`),
     });
   for (const load of COMMANDS) (await load()).register(program);
   for (const cmd of program.commands) cmd.exitOverride();
