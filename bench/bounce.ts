@@ -1,0 +1,76 @@
+/**
+ * npm run bench:bounce — mails/second of the bounce analyser over the whole public corpus
+ * repeated, beside Debian's sisimai (libsisimai-perl) on the same files in the same run when
+ * it is installed, and the full reason confusion table against the expected results.
+ * Usage: node bench/bounce.ts [repeat=10]
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { analyzeBounces } from "../src/bounce/analyze.ts";
+import { compareCorpus, summary } from "../test/bounce/corpus-compare.ts";
+import { corpusPath } from "../test/support/corpus.ts";
+
+const dir = corpusPath("bounces");
+if (!dir) {
+  console.log("bench:bounce skipped: ../shared/corpus/bounces is absent");
+  process.exit(0);
+}
+const repeat = Number(process.argv[2] ?? 10);
+const files = readdirSync(join(dir, "emails")).filter((f) => f.endsWith(".eml"));
+
+// Same input for both tools: the corpus copied `repeat` times into one Maildir-like folder.
+const work = mkdtempSync(join(tmpdir(), "mailtrace-bench-"));
+const maildir = join(work, "cur");
+mkdirSync(maildir);
+for (let r = 0; r < repeat; r++) for (const f of files) copyFileSync(join(dir, "emails", f), join(maildir, `${r}-${f}`));
+const total = files.length * repeat;
+
+async function runOurs(): Promise<{ seconds: number; bounces: number }> {
+  const t0 = performance.now();
+  let bounces = 0;
+  for await (const r of analyzeBounces([maildir], { lang: "en" })) bounces += r.bounces.length;
+  return { seconds: (performance.now() - t0) / 1000, bounces };
+}
+
+function runSisimai(): { seconds: number; bounces: number; version: string } | undefined {
+  const script = [
+    "use Time::HiRes qw(time);",
+    "my $t0 = time; my $v = Sisimai->make($ARGV[0], delivered => 1); my $t = time - $t0;",
+    'printf "%s %.6f %d\\n", $Sisimai::VERSION, $t, ($v ? scalar @$v : 0);',
+  ].join(" ");
+  try {
+    const out = execFileSync("perl", ["-MSisimai", "-e", script, maildir], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const [version, seconds, bounces] = out.split(" ");
+    return { version, seconds: Number(seconds), bounces: Number(bounces) };
+  } catch {
+    return undefined;
+  }
+}
+
+try {
+  await runOurs(); // warm-up (JIT, lazy modules)
+  const ours = await runOurs();
+  const oursRate = total / ours.seconds;
+  console.log(`mailtrace: ${total} mails in ${ours.seconds.toFixed(3)} s = ${oursRate.toFixed(0)} mails/s (${ours.bounces} bounces)`);
+  const sis = runSisimai();
+  if (sis) {
+    const rate = total / sis.seconds;
+    console.log(`sisimai ${sis.version} (perl, Sisimai->make): ${total} mails in ${sis.seconds.toFixed(3)} s = ${rate.toFixed(0)} mails/s (${sis.bounces} bounces)`);
+    console.log(`throughput ratio mailtrace/sisimai: ${(oursRate / rate).toFixed(2)}x (target >= 5x)`);
+  } else console.log("sisimai: not installed (apt-get install libsisimai-perl), no baseline");
+
+  const c = await compareCorpus(dir);
+  console.log(summary(c));
+  const reasons = [...new Set([...c.confusion.keys(), ...[...c.confusion.values()].flatMap((m) => [...m.keys()])])].sort();
+  console.log("\nconfusion (rows: expected reason, columns: mailtrace reason; only non-zero cells)");
+  for (const exp of [...c.confusion.keys()].sort()) {
+    const row = c.confusion.get(exp)!;
+    const cells = reasons.filter((r) => row.get(r)).map((r) => `${r === exp ? "*" : ""}${r}=${row.get(r)}`);
+    const n = [...row.values()].reduce((a, b) => a + b, 0);
+    console.log(`  ${exp.padEnd(16)} ${String(row.get(exp) ?? 0).padStart(3)}/${String(n).padEnd(3)} ${cells.join(" ")}`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,142 @@
+/**
+ * Input readers: a path may be one .eml, an mbox, a Maildir, a directory of any of these,
+ * or "-" for stdin. Each yields one raw mail at a time; sizes are capped.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describeError } from "../core/errors.ts";
+
+export interface RawMail {
+  /** Where it came from: a file path, "path#3" for the 3rd mail of an mbox, "-" for stdin. */
+  file: string;
+  bytes?: Uint8Array;
+  /** Set instead of bytes when the input could not be read. */
+  error?: string;
+}
+
+/** Largest file we read whole (an mbox may hold many mails; each mail is capped later). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Most files a directory walk visits. */
+export const MAX_FILES = 1_000_000;
+
+const MBOX_FROM = /^From \S+ .*\d{4}\s*$|^From \S+\s+\w{3} \w{3}\s+\d+ /;
+
+/** An mbox starts with a "From " line; split at every "From " line that begins a message. */
+export function isMbox(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 200)).toString("latin1");
+  return head.startsWith("From ") && MBOX_FROM.test(head.split("\n")[0]);
+}
+
+export function splitMbox(bytes: Uint8Array): Uint8Array[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Uint8Array[] = [];
+  let start = -1;
+  let pos = 0;
+  while (pos < text.length) {
+    let nl = text.indexOf(10, pos);
+    if (nl < 0) nl = text.length;
+    if (text[pos] === 0x46 && text.toString("latin1", pos, pos + 5) === "From ") {
+      const line = text.toString("latin1", pos, Math.min(nl, pos + 200));
+      if (MBOX_FROM.test(line)) {
+        if (start >= 0) out.push(unescapeFrom(text.subarray(start, pos)));
+        start = nl + 1;
+      }
+    }
+    pos = nl + 1;
+  }
+  if (start >= 0 && start < text.length) out.push(unescapeFrom(text.subarray(start)));
+  return out;
+}
+
+/** mboxrd: ">From " at a line start was escaped on write. */
+function unescapeFrom(b: Buffer): Uint8Array {
+  if (b.indexOf("\n>From ") < 0) return b;
+  return Buffer.from(b.toString("latin1").replace(/\n>(>*From )/g, "\n$1"), "latin1");
+}
+
+async function readCapped(path: string): Promise<Uint8Array> {
+  const st = await stat(path);
+  if (st.size > MAX_FILE_BYTES) throw new Error(`${path}: file larger than ${MAX_FILE_BYTES} bytes`);
+  return readFile(path);
+}
+
+async function* fromFile(path: string): AsyncGenerator<RawMail> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(path);
+  } catch (err) {
+    yield { file: path, error: describeError(err) };
+    return;
+  }
+  if (isMbox(bytes)) {
+    const mails = splitMbox(bytes);
+    for (let i = 0; i < mails.length; i++) yield { file: `${path}#${i + 1}`, bytes: mails[i] };
+    return;
+  }
+  yield { file: path, bytes };
+}
+
+async function* fromDirectory(path: string, budget: { left: number }): AsyncGenerator<RawMail> {
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = await readdir(path, { withFileTypes: true });
+  } catch (err) {
+    yield { file: path, error: describeError(err) };
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Maildir: read cur/ and new/, skip tmp/ (mails still being written).
+  for (const e of entries) {
+    if (budget.left <= 0) return;
+    if (e.name.startsWith(".") && e.isDirectory()) continue;
+    const p = join(path, e.name);
+    if (e.isDirectory()) {
+      if (e.name === "tmp" && entries.some((x) => x.name === "cur")) continue;
+      yield* fromDirectory(p, budget);
+    } else if (e.isFile()) {
+      budget.left--;
+      yield* fromFile(p);
+    }
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of process.stdin) {
+    size += c.length;
+    if (size > MAX_FILE_BYTES) throw new Error(`stdin: more than ${MAX_FILE_BYTES} bytes`);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Every mail under the given paths, in order; unreadable ones come with an error. */
+export async function* readInputs(paths: string[]): AsyncGenerator<RawMail> {
+  const budget = { left: MAX_FILES };
+  for (const path of paths) {
+    if (path === "-") {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readStdin();
+      } catch (err) {
+        yield { file: "-", error: describeError(err) };
+        continue;
+      }
+      if (isMbox(bytes)) {
+        const mails = splitMbox(bytes);
+        for (let i = 0; i < mails.length; i++) yield { file: `-#${i + 1}`, bytes: mails[i] };
+      } else yield { file: "-", bytes };
+      continue;
+    }
+    let isDir = false;
+    try {
+      isDir = (await stat(path)).isDirectory();
+    } catch (err) {
+      yield { file: path, error: describeError(err) };
+      continue;
+    }
+    if (isDir) yield* fromDirectory(path, budget);
+    else yield* fromFile(path);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The ONE table of bounce formats and the order they are tried in. The Subject of a bounce
+ * hints at its origin ("Undelivered Mail Returned to Sender" is Postfix), so modules named by
+ * the hint table are tried first, then the rest in the default order. Modules whose detect()
+ * is specific come before the generic ones.
+ */
+import type { LhostModule } from "../types.ts";
+import { dragonfly } from "./dragonfly.ts";
+import { exim } from "./exim.ts";
+import { gmail } from "./gmail.ts";
+import { googlegroups } from "./googlegroups.ts";
+import { qmail } from "./qmail.ts";
+
+/** Default order. */
+export const MODULES: LhostModule[] = [dragonfly, googlegroups, gmail, exim, qmail];
+
+/** First word before ":" or first two words of the Subject, lower case -> modules first. */
+const SUBJECT_HINTS: Record<string, string[]> = {
+  "undelivered-mail": ["postfix"],
+  "mail-delivery": ["exim", "dragonfly"],
+  "mail-failure": ["exim"],
+  "failure-notice": ["qmail"],
+  "delivery-status": ["gmail", "googlegroups", "opensmtpd", "amazonses"],
+  "returned-mail": ["sendmail", "v5sendmail"],
+  undeliverable: ["exchange2007", "exchange2003"],
+};
+
+function subjectKey(subject: string): string {
+  const s = subject.replace(/[[\]_]/g, " ").replace(/\s+/g, " ").trim().toLowerCase();
+  const words = s.split(" ");
+  const colon = words[0]?.indexOf(":") ?? -1;
+  const key = colon > 0 ? words[0].slice(0, colon) : words.slice(0, 2).join("-");
+  return key.replace(/[:,*"]/g, "");
+}
+
+const byName = new Map(MODULES.map((m) => [m.name, m]));
+const cache = new Map<string, LhostModule[]>();
+
+export function orderFor(subject: string): LhostModule[] {
+  const key = subjectKey(subject);
+  let order = cache.get(key);
+  if (!order) {
+    const first = (SUBJECT_HINTS[key] ?? []).map((n) => byName.get(n)).filter((m): m is LhostModule => !!m);
+    order = first.length === 0 ? MODULES : [...first, ...MODULES.filter((m) => !first.includes(m))];
+    if (cache.size < 1000) cache.set(key, order);
+  }
+  return order;
+}

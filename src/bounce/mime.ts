@@ -1,0 +1,220 @@
+/**
+ * Turns one raw mail into the pieces a bounce reader needs, using postal-mime for MIME.
+ * We walk postal-mime's part tree ourselves (its public result merges text parts and hides
+ * text/rfc822-headers), and patch two gaps of it here rather than writing a MIME parser:
+ *  - its content decoders join chunks through a Blob, which is slow in Node; we join bytes;
+ *  - parts with a wrong or missing charset (ISO-2022-JP sent as us-ascii, bare Shift_JIS or
+ *    EUC-JP) are decoded by sniffing, see decodeText.
+ */
+import PostalMime from "postal-mime";
+
+/** One leaf part of the message: its type and decoded text. */
+export interface MailPart {
+  type: string;
+  text: string;
+}
+
+export interface ParsedMail {
+  /** Header fields of the bounce itself, lower-case names, values unfolded. */
+  headers: Map<string, string[]>;
+  subject: string;
+  from: string;
+  to: string;
+  date: string;
+  /** Leaf parts in document order (text, delivery-status, rfc822 and so on). */
+  parts: MailPart[];
+  /** The human-readable text: text/plain parts (html converted) joined. */
+  text: string;
+  /** Every part joined; non-text parts are preceded by a "Content-Type: x" line. */
+  body: string;
+}
+
+/** Largest mail we read; anything beyond is cut (bounces carrying huge attachments). */
+export const MAX_MAIL_BYTES = 4 * 1024 * 1024;
+
+const MIME_READ_TYPES = /^(text\/|message\/(delivery-status|global-delivery-status|feedback-report|rfc822|global|partial|disposition-notification|global-headers)|multipart\/)/;
+
+let patched = false;
+/** Replace postal-mime's Blob-based chunk joining with a plain byte concatenation. */
+function patchPostalMime(): void {
+  if (patched) return;
+  patched = true;
+  const enc = new TextEncoder();
+  // biome-ignore lint/suspicious/noExplicitAny: reaching into postal-mime's part class
+  const proto = Object.getPrototypeOf((new PostalMime() as any).root);
+  const original = proto?.setupContentDecoder;
+  if (typeof original !== "function") return; // layout changed: keep the library's own path
+  proto.setupContentDecoder = function (this: { contentDecoder: Record<string, unknown> }, te: string) {
+    original.call(this, te);
+    const d = this.contentDecoder as {
+      chunks?: unknown[];
+      flushBuffer?: () => void;
+      flushRemainder?: () => void;
+      finalize: () => unknown;
+    };
+    if (!d || !Array.isArray(d.chunks)) return;
+    d.finalize = () => {
+      d.flushBuffer?.();
+      d.flushRemainder?.();
+      const bytes = (d.chunks as unknown[]).map((c) =>
+        typeof c === "string"
+          ? enc.encode(c)
+          : c instanceof ArrayBuffer
+            ? new Uint8Array(c)
+            : new Uint8Array((c as Uint8Array).buffer, (c as Uint8Array).byteOffset, (c as Uint8Array).byteLength),
+      );
+      const out = Buffer.concat(bytes);
+      return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+    };
+  };
+}
+
+const decoders = new Map<string, InstanceType<typeof TextDecoder> | null>();
+function decoder(label: string, fatal: boolean): InstanceType<typeof TextDecoder> | null {
+  const key = `${label}/${fatal}`;
+  let d = decoders.get(key);
+  if (d === undefined) {
+    try {
+      d = new TextDecoder(label, { fatal });
+    } catch {
+      d = null;
+    }
+    decoders.set(key, d);
+  }
+  return d;
+}
+
+function tryDecode(bytes: Uint8Array, label: string): string | undefined {
+  const d = decoder(label, true);
+  if (!d) return undefined;
+  try {
+    return d.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
+  return true;
+}
+
+function hasIso2022Escape(bytes: Uint8Array): boolean {
+  for (let i = 0; i + 2 < bytes.length; i++) {
+    if (bytes[i] === 0x1b && (bytes[i + 1] === 0x24 || bytes[i + 1] === 0x28)) return true;
+  }
+  return false;
+}
+
+/**
+ * Bytes to text. The declared charset is tried first; when it fails or is missing,
+ * ISO-2022-JP escapes, UTF-8, Shift_JIS and EUC-JP are tried in that order, then Latin-1.
+ */
+export function decodeText(bytes: Uint8Array, charset?: string): string {
+  const cs = (charset ?? "").toLowerCase().replace(/^["']|["']$/g, "");
+  if (hasIso2022Escape(bytes)) {
+    const s = tryDecode(bytes, "iso-2022-jp");
+    if (s !== undefined) return s;
+  }
+  if (isAscii(bytes)) return decoder("latin1", false)!.decode(bytes);
+  if (cs && cs !== "us-ascii" && cs !== "ascii") {
+    const s = tryDecode(bytes, cs === "cp932" || cs === "windows-31j" ? "shift_jis" : cs);
+    if (s !== undefined) return s;
+  }
+  for (const label of ["utf-8", "shift_jis", "euc-jp"]) {
+    const s = tryDecode(bytes, label);
+    if (s !== undefined) return s;
+  }
+  return decoder("latin1", false)!.decode(bytes);
+}
+
+/** Crude html-to-text: enough to read an NDR that only has an html part. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d|table)>/gi, "\n")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/gi, " ")
+    .replace(/&lt;/gi, "<")
+    .replace(/&gt;/gi, ">")
+    .replace(/&quot;/gi, '"')
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/gi, "&")
+    .replace(/[ \t]+/g, " ")
+    .replace(/\n\s*\n+/g, "\n");
+}
+
+interface MimeNodeLike {
+  contentType: { value: string; parsed: { value: string; params: Record<string, string> }; multipart: string | false };
+  childNodes: MimeNodeLike[];
+  content: ArrayBuffer | null;
+  headers: { key: string; value: string }[];
+}
+
+/** The raw body of a message (everything after the first empty line). */
+function rawBody(raw: string): string {
+  const m = /\r?\n\r?\n/.exec(raw);
+  return m ? raw.slice(m.index + m[0].length) : "";
+}
+
+export async function parseMail(input: Uint8Array): Promise<ParsedMail> {
+  patchPostalMime();
+  const bytes = input.byteLength > MAX_MAIL_BYTES ? input.subarray(0, MAX_MAIL_BYTES) : input;
+  const parser = new PostalMime({ forceRfc822Attachments: true, attachmentEncoding: "arraybuffer" });
+  const email = await parser.parse(bytes);
+  const root = (parser as unknown as { root: MimeNodeLike }).root;
+
+  const headers = new Map<string, string[]>();
+  for (const h of root.headers) {
+    const list = headers.get(h.key);
+    if (list) list.push(h.value);
+    else headers.set(h.key, [h.value]);
+  }
+
+  const parts: MailPart[] = [];
+  const walk = (node: MimeNodeLike) => {
+    const type = (node.contentType.parsed.value || "text/plain").toLowerCase();
+    if (node.childNodes.length > 0) {
+      for (const c of node.childNodes) walk(c);
+      return;
+    }
+    if (!MIME_READ_TYPES.test(type) || !node.content) return;
+    let text = decodeText(new Uint8Array(node.content), node.contentType.parsed.params.charset);
+    if (type === "text/html") text = htmlToText(text);
+    if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+    parts.push({ type: node.childNodes.length === 0 && type.startsWith("multipart/") ? "text/plain" : type, text });
+  };
+  walk(root);
+
+  // A multipart whose boundary never shows up: postal-mime finds no parts, read the raw body.
+  const hasText = parts.some((p) => p.text.trim() !== "");
+  if (!hasText) {
+    const raw = decodeText(bytes);
+    parts.length = 0;
+    parts.push({ type: "text/plain", text: rawBody(raw).replace(/\r\n?/g, "\n") });
+  }
+
+  const textParts = parts.filter((p) => p.type === "text/plain" || p.type === "text/html");
+  const plain = textParts.filter((p) => p.type === "text/plain");
+  const text = (plain.length > 0 ? plain : textParts).map((p) => p.text).join("\n");
+  const body = parts
+    .map((p) => (p.type === "text/plain" || p.type === "text/html" ? p.text : `Content-Type: ${p.type}\n\n${p.text}`))
+    .join("\n");
+
+  const addr = (a: { address?: string; name?: string } | undefined) => a?.address ?? "";
+  return {
+    headers,
+    subject: email.subject ?? "",
+    from: addr(email.from as { address?: string } | undefined) || (headers.get("from")?.[0] ?? ""),
+    to: (email.to ?? []).map((a) => addr(a as { address?: string })).filter(Boolean).join(", ") || (headers.get("to")?.[0] ?? ""),
+    date: headers.get("date")?.[0] ?? "",
+    parts,
+    text,
+    body,
+  };
+}
+
+/** First value of a header of the bounce, or "". */
+export function header(mail: ParsedMail, name: string): string {
+  return mail.headers.get(name)?.[0] ?? "";
+}

@@ -1,0 +1,254 @@
+/**
+ * The standard paths: RFC 3464/6522 delivery-status reports, RFC 5965 ARF feedback reports
+ * and RFC 3834 automatic replies. Format modules reuse the field reader for their own
+ * delivery-status parts.
+ */
+import type { ParsedMail } from "./mime.ts";
+import { header } from "./mime.ts";
+import { findAddress, findCommand, isAddress, normalizeCommand } from "./smtp.ts";
+import type { DeliveryRecord, FormatResult } from "./types.ts";
+
+/** Unfold "Name: value" lines (continuations start with white space) into [name, value]. */
+export function readFields(block: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const line of block.split("\n")) {
+    if (/^[ \t]/.test(line) && out.length > 0) {
+      out[out.length - 1][1] += ` ${line.trim()}`;
+      continue;
+    }
+    const m = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/.exec(line);
+    if (m) out.push([m[1].toLowerCase(), m[2].trim()]);
+  }
+  return out;
+}
+
+/** "rfc822; user@example.jp" -> ["rfc822", "user@example.jp"]. */
+export function typedValue(v: string): [string, string] {
+  const i = v.indexOf(";");
+  if (i < 0) return ["", v.trim()];
+  return [v.slice(0, i).trim(), v.slice(i + 1).trim()];
+}
+
+function cleanRecipient(v: string): string {
+  const [, value] = typedValue(v);
+  const a = findAddress(value) || value.replace(/[<>\s]/g, "");
+  return a;
+}
+
+/**
+ * Delivery-status text -> one record per recipient block. Blocks are separated by blank
+ * lines (RFC 3464 section 2.1); per-message fields are copied into each recipient.
+ */
+export function readDeliveryStatus(text: string): DeliveryRecord[] {
+  const records: DeliveryRecord[] = [];
+  let reportingMta = "";
+  let arrival = "";
+  for (const block of text.split(/\n[ \t]*\n/)) {
+    const fields = readFields(block);
+    let cur: DeliveryRecord | undefined;
+    let original = "";
+    for (const [name, value] of fields) {
+      switch (name) {
+        case "reporting-mta":
+          reportingMta = typedValue(value)[1];
+          break;
+        case "arrival-date":
+          arrival = value;
+          break;
+        case "final-recipient":
+          if (cur && cur.recipient) {
+            // Two recipients in one block (no blank line between them).
+            records.push(cur);
+          }
+          cur = { ...(cur && !cur.recipient ? cur : {}), recipient: cleanRecipient(value) };
+          break;
+        case "original-recipient":
+          original = cleanRecipient(value);
+          break;
+        case "x-actual-recipient": {
+          cur ??= { recipient: "" };
+          const r = cleanRecipient(value);
+          if (isAddress(r)) cur.alias = r;
+          break;
+        }
+        case "action":
+          cur ??= { recipient: "" };
+          cur.action = value.toLowerCase().split(/[\s(]/)[0];
+          break;
+        case "status":
+          cur ??= { recipient: "" };
+          cur.status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(value)?.[1] ?? "";
+          break;
+        case "remote-mta":
+          cur ??= { recipient: "" };
+          cur.remoteMta = typedValue(value)[1];
+          break;
+        case "diagnostic-code": {
+          cur ??= { recipient: "" };
+          const [type, t] = typedValue(value);
+          cur.diagnosticType = type.toUpperCase();
+          cur.diagnosticCode = cur.diagnosticCode ? `${cur.diagnosticCode} ${t}` : t;
+          break;
+        }
+        case "last-attempt-date":
+          cur ??= { recipient: "" };
+          cur.date = value;
+          break;
+      }
+    }
+    if (!cur) {
+      if (original) cur = { recipient: original };
+      else continue;
+    }
+    if (!cur.recipient || !isAddress(cur.recipient)) {
+      if (original) cur.recipient = original;
+      else if (!cur.recipient) continue;
+    }
+    if (original && original !== cur.recipient) cur.alias ??= original;
+    cur.reportingMta ??= reportingMta;
+    if (!cur.date && arrival) cur.date = arrival;
+    records.push(cur);
+  }
+  for (const r of records) {
+    if (!r.reportingMta && reportingMta) r.reportingMta = reportingMta;
+    if (r.diagnosticCode && !r.smtpCommand) r.smtpCommand = findCommand(r.diagnosticCode);
+  }
+  return records.filter((r) => isAddress(r.recipient));
+}
+
+/** Text of the returned original message (message/rfc822, text/rfc822-headers), or "". */
+export function originalPart(mail: ParsedMail): string {
+  for (const p of mail.parts) {
+    if (/^(message\/(rfc822|global|partial|global-headers)|text\/rfc822-headers?)$/.test(p.type)) return p.text;
+  }
+  return "";
+}
+
+export function deliveryStatusParts(mail: ParsedMail): string[] {
+  return mail.parts.filter((p) => p.type === "message/delivery-status" || p.type === "message/global-delivery-status").map((p) => p.text);
+}
+
+/** Find delivery-status fields even when they were pasted into a text part. */
+function inlineDeliveryStatus(text: string): string {
+  const i = text.search(/^(Final-Recipient|Original-Recipient)\s*:/im);
+  if (i < 0) return "";
+  const before = text.lastIndexOf("\n\n", i);
+  return text.slice(before < 0 ? 0 : before);
+}
+
+/** RFC 3464: read the delivery-status part(s). */
+export function parseRfc3464(mail: ParsedMail): FormatResult | undefined {
+  let ds = deliveryStatusParts(mail).join("\n\n");
+  let original = originalPart(mail);
+  if (!ds) {
+    // Broken reports: the fields sit in a text part, the original follows a marker.
+    const cut = mail.body.search(/^(Content-Type:\s*(message\/rfc822|text\/rfc822-headers)|-+ ?(Original message|The header of the original message)[^\n]*)$/im);
+    const head = cut >= 0 ? mail.body.slice(0, cut) : mail.body;
+    ds = inlineDeliveryStatus(head);
+    if (!original && cut >= 0) original = mail.body.slice(cut).replace(/^[^\n]*\n\n?/, "");
+  }
+  if (!ds) return undefined;
+  const records = readDeliveryStatus(ds);
+  if (records.length === 0) return undefined;
+  // A missing Diagnostic-Code: the readable part often holds the server's words.
+  for (const r of records) {
+    if (r.diagnosticCode) continue;
+    const line = findRecipientLine(mail.text, r.recipient);
+    if (line) r.diagnosticCode = line;
+  }
+  return { records, original };
+}
+
+/** The human text near the recipient's address in the readable part (a short window). */
+export function findRecipientLine(text: string, recipient: string): string {
+  if (!text || !recipient) return "";
+  const i = text.toLowerCase().indexOf(recipient.toLowerCase());
+  if (i < 0) return "";
+  const end = text.indexOf("\n\n", i);
+  const block = text.slice(i, end < 0 ? Math.min(text.length, i + 600) : end);
+  const s = block.replace(/\s+/g, " ").trim();
+  return s.length > recipient.length + 3 ? s : "";
+}
+
+// --- ARF (RFC 5965) --------------------------------------------------------------------------
+
+export function isFeedbackReport(mail: ParsedMail): boolean {
+  const ct = header(mail, "content-type").toLowerCase();
+  if (/report-type\s*=\s*"?feedback-report/.test(ct)) return true;
+  if (mail.parts.some((p) => p.type === "message/feedback-report")) return true;
+  if (/complaint about message from /i.test(mail.subject) && /staff@hotmail\.com|complaints@email-abuse\.amazonses\.com/i.test(mail.from)) return true;
+  return header(mail, "x-apple-unsubscribe").trim() === "true";
+}
+
+export function parseArf(mail: ParsedMail): FormatResult | undefined {
+  if (!isFeedbackReport(mail)) return undefined;
+  const report = mail.parts.find((p) => p.type === "message/feedback-report")?.text ?? "";
+  const original = originalPart(mail);
+  let feedbackType = "";
+  let date = "";
+  let source = "";
+  let reportingMta = "";
+  const extra: string[] = [];
+  const recipients: string[] = [];
+  for (const [name, value] of readFields(report)) {
+    if (name === "original-rcpt-to" || name === "removal-recipient") {
+      const a = findAddress(value) || value;
+      if (isAddress(a) && !recipients.includes(a)) recipients.push(a);
+    } else if (name === "feedback-type") feedbackType = value.toLowerCase();
+    else if (name === "arrival-date" || name === "received-date") date = value;
+    else if (name === "source-ip") source = value;
+    else if (name === "reporting-mta") reportingMta = typedValue(value)[1];
+    else if (name === "user-agent" || name === "original-mail-from" || name === "authentication-results") extra.push(`${name}: ${value}`);
+  }
+  const summary = mail.text.split("\n").find((l) => /this is an? .*(report|complaint)/i.test(l))?.trim() ?? "";
+  const diagnosticCode = [summary, ...extra].filter(Boolean).join(" ");
+  if (recipients.length === 0) {
+    if (header(mail, "x-apple-unsubscribe").trim() === "true" && mail.from.includes("@")) {
+      recipients.push(mail.from);
+      feedbackType ||= "opt-out";
+    } else {
+      const to = /^To:[ \t]*(.*)$/im.exec(original)?.[1] ?? "";
+      recipients.push(findAddress(to) || "undisclosed-recipients@unknown.invalid");
+    }
+  }
+  const records: DeliveryRecord[] = recipients.map((recipient) => ({
+    recipient,
+    reason: "feedback",
+    feedbackType: feedbackType || "abuse",
+    diagnosticCode,
+    diagnosticType: "",
+    remoteMta: source,
+    reportingMta,
+    date,
+  }));
+  return { records, original };
+}
+
+// --- RFC 3834 automatic replies --------------------------------------------------------------
+
+const AUTO_SUBJECT = /^(auto:|auto[- ]?reply|automatic reply|out of (the )?office|vacation|away from|i am away|i'm away|absence|abwesenheit|r[ée]ponse automatique|自動応答|不在)/i;
+
+export function parseRfc3834(mail: ParsedMail): FormatResult | undefined {
+  const auto = header(mail, "auto-submitted").toLowerCase();
+  const precedence = header(mail, "precedence").toLowerCase();
+  const isAuto =
+    auto.startsWith("auto-replied") ||
+    auto.startsWith("auto-generated") ||
+    mail.headers.has("x-autoreply") ||
+    mail.headers.has("x-autorespond") ||
+    precedence === "auto_reply" ||
+    AUTO_SUBJECT.test(mail.subject.trim());
+  if (!isAuto) return undefined;
+  // Bounces also carry Auto-Submitted: auto-replied; a DSN is not a vacation message.
+  if (mail.parts.some((p) => p.type === "message/delivery-status")) return undefined;
+  if (/mailer-daemon|postmaster/i.test(mail.from)) return undefined;
+  const recipient = findAddress(mail.from) || mail.from;
+  if (!isAddress(recipient)) return undefined;
+  const words = mail.text.replace(/\s+/g, " ").trim().slice(0, 200);
+  return {
+    records: [{ recipient, reason: "vacation", diagnosticCode: words, diagnosticType: "" }],
+    original: "",
+  };
+}
+
+export { normalizeCommand };

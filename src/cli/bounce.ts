@@ -1,0 +1,71 @@
+/** `mailtrace bounce`: read bounce mails (DSN/NDR) and say what happened and who must act. */
+import type { Command } from "commander";
+import { analyzeBounces, type Bounce } from "../bounce/analyze.ts";
+import { UserError } from "../core/errors.ts";
+import { type Lang, resolveLang, t } from "../i18n/index.ts";
+import { formatJson, parseFormat } from "./output.ts";
+
+const FORMATS = ["text", "json"] as const;
+
+function textBlock(b: Bounce, lang: Lang): string {
+  const L = (k: string) => t(lang, `bouncereport.${k}`);
+  const rows: Array<[string, string]> = [
+    [L("recipient"), b.recipient],
+    [L("sender"), b.addresser],
+    [L("status"), [b.status, b.replyCode].filter(Boolean).join(" / ")],
+    [L("reason"), `${b.reason} (${b.hardBounce ? L("hard") : L("soft")})`],
+    [L("command"), b.smtpCommand],
+    [L("remote"), b.remoteMta],
+    [L("reporting"), b.reportingMta],
+    [L("format"), b.mta],
+    [L("diagnostic"), b.diagnosticCode.length > 300 ? `${b.diagnosticCode.slice(0, 300)}…` : b.diagnosticCode],
+    [L("original"), [b.origin.subject, b.origin.messageId, b.origin.date].filter(Boolean).join(" | ")],
+    [L("summary"), b.explanation.summary],
+    [L("responsible"), L(`who.${b.explanation.responsible}`)],
+  ];
+  const lines = rows.filter(([, v]) => v).map(([k, v]) => `  ${k}: ${v}`);
+  if (b.explanation.actions.length) {
+    lines.push(`  ${L("actions")}:`);
+    for (const a of b.explanation.actions) lines.push(`    - ${a}`);
+  }
+  return lines.join("\n");
+}
+
+export function register(program: Command): void {
+  program
+    .command("bounce")
+    .description("analyse bounce mails (DSN/NDR): reason, status and who must act")
+    .argument("<paths...>", ".eml files, mboxes, Maildirs, directories, or - for stdin")
+    .option("--format <format>", "text or json", "text")
+    .option("--lang <lang>", "ja or en (default: from the locale)")
+    .action(async (paths: string[], opts: { format: string; lang?: string }) => {
+      const format = parseFormat(opts.format, FORMATS);
+      if (opts.lang && opts.lang !== "ja" && opts.lang !== "en") throw new UserError(`unknown language "${opts.lang}" (expected ja or en)`);
+      const lang = resolveLang(opts.lang);
+      let mails = 0;
+      let errors = 0;
+      const all: Bounce[] = [];
+      const notes: string[] = [];
+      for await (const r of analyzeBounces(paths, { lang })) {
+        mails++;
+        if (r.error) {
+          errors++;
+          process.stderr.write(`mailtrace: ${r.error}\n`);
+          continue;
+        }
+        if (r.note) {
+          const note = t(lang, "bouncereport.not-a-bounce", { file: r.file });
+          notes.push(note);
+          if (format === "text") process.stdout.write(`${note}\n`);
+          continue;
+        }
+        if (format === "json") all.push(...r.bounces);
+        else for (const b of r.bounces) process.stdout.write(`${b.file}\n${textBlock(b, lang)}\n\n`);
+        if (format !== "json") all.push(...r.bounces);
+      }
+      if (format === "json") process.stdout.write(`${formatJson({ bounces: all, notes })}\n`);
+      else process.stdout.write(`${t(lang, "bouncereport.totals", { mails, bounces: all.length, errors })}\n`);
+      // A batch goes on past a bad file, but the exit code says something failed.
+      if (errors > 0) process.exitCode = 1;
+    });
+}
