@@ -152,9 +152,9 @@ export function parseRfc3464(mail: ParsedMail): FormatResult | undefined {
   if (records.length === 0) return undefined;
   // A missing Diagnostic-Code: the readable part often holds the server's words.
   for (const r of records) {
-    if (r.diagnosticCode) continue;
     const line = findRecipientLine(mail.text, r.recipient);
-    if (line) r.diagnosticCode = line;
+    if (!r.diagnosticCode && line) r.diagnosticCode = line;
+    if (!r.smtpCommand && line) r.smtpCommand = findCommand(line);
   }
   return { records, original };
 }

@@ -5,14 +5,18 @@
  * is specific come before the generic ones.
  */
 import type { LhostModule } from "../types.ts";
+import { amazonses } from "./amazonses.ts";
 import { dragonfly } from "./dragonfly.ts";
+import { exchange2007 } from "./exchange.ts";
 import { exim } from "./exim.ts";
 import { gmail } from "./gmail.ts";
 import { googlegroups } from "./googlegroups.ts";
+import { imailserver } from "./imailserver.ts";
 import { qmail } from "./qmail.ts";
+import { zoho } from "./zoho.ts";
 
 /** Default order. */
-export const MODULES: LhostModule[] = [dragonfly, googlegroups, gmail, exim, qmail];
+export const MODULES: LhostModule[] = [amazonses, exchange2007, dragonfly, googlegroups, gmail, zoho, exim, qmail, imailserver];
 
 /** First word before ":" or first two words of the Subject, lower case -> modules first. */
 const SUBJECT_HINTS: Record<string, string[]> = {

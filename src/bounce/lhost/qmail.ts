@@ -7,10 +7,10 @@ import { findAddress } from "../smtp.ts";
 import type { LhostModule } from "../types.ts";
 import { originalOf, splitAt, textBlocks } from "./common.ts";
 
-const MARKERS = [/^--- ?Below this line is a copy of the message\.?.*$/im, /^--- ?Enclosed are the original headers of the message\.?.*$/im, /^Content-Type:[ \t]*message\/rfc822[^\n]*$/im];
+const MARKERS = [/^--- ?Below this line is a copy of the message\.?.*$/im, /^--- ?Original message follows\.?.*$/im, /^--- ?Enclosed are the original headers of the message\.?.*$/im, /^Content-Type:[ \t]*message\/rfc822[^\n]*$/im];
 
 function isQmail(mail: ParsedMail): boolean {
-  if (/This is the qmail-send program|qmail-send program at|I'm afraid I wasn't able to deliver your message|Sorry, we were unable to deliver your message|I tried to deliver a bounce message/i.test(mail.text)) return true;
+  if (/This is the qmail-send program|qmail-send program at|I'm afraid I wasn't able to deliver your message|Sorry, we were unable to deliver your message|I tried to deliver a bounce message|Unable to deliver message to the following address/i.test(mail.text)) return true;
   return /^failure notice$/i.test(mail.subject.trim()) && MARKERS[0].test(mail.body);
 }
 
