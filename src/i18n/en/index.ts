@@ -1,5 +1,7 @@
 import type { Catalogue } from "../index.ts";
+import { address } from "./address.ts";
+import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
 
 /** The English catalogue: one section per module, merged. Codes are namespaced by module. */
-export const en: Catalogue = { ...common };
+export const en: Catalogue = { ...common, ...bouncereport, ...address };
