@@ -6,6 +6,7 @@
  *  - parts with a wrong or missing charset (ISO-2022-JP sent as us-ascii, bare Shift_JIS or
  *    EUC-JP) are decoded by sniffing, see decodeText.
  */
+import { isAscii as nativeIsAscii } from "node:buffer";
 import PostalMime from "postal-mime";
 
 /** One leaf part of the message: its type and decoded text. */
@@ -40,6 +41,7 @@ function patchPostalMime(): void {
   if (patched) return;
   patched = true;
   const enc = new TextEncoder();
+  const NEWLINE = new Uint8Array([10]);
   // biome-ignore lint/suspicious/noExplicitAny: reaching into postal-mime's part class
   const proto = Object.getPrototypeOf((new PostalMime() as any).root);
   const original = proto?.setupContentDecoder;
@@ -58,7 +60,9 @@ function patchPostalMime(): void {
       d.flushRemainder?.();
       const bytes = (d.chunks as unknown[]).map((c) =>
         typeof c === "string"
-          ? enc.encode(c)
+          ? c === "\n"
+            ? NEWLINE
+            : enc.encode(c)
           : c instanceof ArrayBuffer
             ? new Uint8Array(c)
             : new Uint8Array((c as Uint8Array).buffer, (c as Uint8Array).byteOffset, (c as Uint8Array).byteLength),
@@ -95,13 +99,13 @@ function tryDecode(bytes: Uint8Array, label: string): string | undefined {
 }
 
 function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
-  return true;
+  return nativeIsAscii(bytes);
 }
 
 function hasIso2022Escape(bytes: Uint8Array): boolean {
-  for (let i = 0; i + 2 < bytes.length; i++) {
-    if (bytes[i] === 0x1b && (bytes[i + 1] === 0x24 || bytes[i + 1] === 0x28)) return true;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = b.indexOf(0x1b); i >= 0 && i + 2 < b.length; i = b.indexOf(0x1b, i + 1)) {
+    if (b[i + 1] === 0x24 || b[i + 1] === 0x28) return true;
   }
   return false;
 }
@@ -161,7 +165,9 @@ export async function parseMail(input: Uint8Array): Promise<ParsedMail> {
   patchPostalMime();
   const bytes = input.byteLength > MAX_MAIL_BYTES ? input.subarray(0, MAX_MAIL_BYTES) : input;
   const parser = new PostalMime({ forceRfc822Attachments: true, attachmentEncoding: "arraybuffer" });
-  const email = await parser.parse(bytes);
+  // Hand over the whole ArrayBuffer when we can: postal-mime copies a view, not a buffer.
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const email = await parser.parse(whole ? (bytes.buffer as ArrayBuffer) : bytes);
   const root = (parser as unknown as { root: MimeNodeLike }).root;
 
   const headers = new Map<string, string[]>();

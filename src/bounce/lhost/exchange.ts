@@ -22,7 +22,7 @@ export const exchange2007: LhostModule = {
   parse(mail) {
     const text = mail.text;
     const recs: DeliveryRecord[] = [];
-    for (const m of text.matchAll(COMPACT)) {
+    for (const m of text.includes("#SMTP#") ? text.matchAll(COMPACT) : []) {
       const a = findAddress(m[1]);
       if (!isAddress(a) || recs.some((r) => r.recipient === a)) continue;
       recs.push({ recipient: a, status: m[3], diagnosticCode: oneLine(m[4]), remoteMta: m[2].trim() });

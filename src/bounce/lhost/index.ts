@@ -41,12 +41,15 @@ const byName = new Map(MODULES.map((m) => [m.name, m]));
 const cache = new Map<string, LhostModule[]>();
 
 export function orderFor(subject: string): LhostModule[] {
+  let order = cache.get(subject);
+  if (order) return order;
   const key = subjectKey(subject);
-  let order = cache.get(key);
+  order = cache.get(key);
   if (!order) {
     const first = (SUBJECT_HINTS[key] ?? []).map((n) => byName.get(n)).filter((m): m is LhostModule => !!m);
     order = first.length === 0 ? MODULES : [...first, ...MODULES.filter((m) => !first.includes(m))];
     if (cache.size < 1000) cache.set(key, order);
   }
+  if (cache.size < 1000) cache.set(subject, order);
   return order;
 }
