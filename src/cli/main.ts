@@ -7,6 +7,9 @@ import { describeError, UserError } from "../core/errors.ts";
 
 /** Command modules, in the order `mailtrace --help` lists them. */
 const COMMANDS: Array<() => Promise<{ register: (program: Command) => void }>> = [
+  () => import("./ingest.ts"),
+  () => import("./trace.ts"),
+  () => import("./show.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

@@ -1,0 +1,74 @@
+/** `mailtrace ingest FILE...`: read MTA logs into the store (idempotent; gzip and `-` accepted). */
+import type { Command } from "commander";
+import { UserError } from "../core/errors.ts";
+import { resolveLang, t } from "../i18n/index.ts";
+import { ingestFiles } from "../logs/ingest.ts";
+import { checkZone } from "../logs/syslog.ts";
+import { defaultStoreUrl, openStore } from "../store/open.ts";
+
+export function parseYear(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{4}$/.test(v)) throw new UserError(`--year must be a four-digit year, not "${v}"`);
+  return Number(v);
+}
+
+export function parseZone(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  try {
+    checkZone(v);
+  } catch {
+    throw new UserError(`unknown time zone "${v}" (use an IANA name such as Asia/Tokyo or UTC)`);
+  }
+  return v;
+}
+
+function progressBar(path: string, bytes: number, total: number | undefined, lines: number): string {
+  const mb = (bytes / 1048576).toFixed(0);
+  if (!total) return `\r${path}: ${mb} MB, ${lines} lines`;
+  const pct = Math.min(100, Math.floor((bytes / total) * 100));
+  return `\r${path}: ${pct}% (${mb} MB, ${lines} lines)`;
+}
+
+export function register(program: Command): void {
+  program
+    .command("ingest")
+    .description("read MTA log files (plain, gzip, or - for stdin) into the trace store")
+    .argument("<files...>", "log files; - reads standard input")
+    .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
+    .option("--year <yyyy>", "year of the first line of logs without a year (default: inferred from the file date)")
+    .option("--tz <zone>", "time zone of logs without an offset, e.g. Asia/Tokyo (default: local)")
+    .option("--lang <lang>", "ja or en (default: from the locale)")
+    .action(async (files: string[], opts: { store?: string; year?: string; tz?: string; lang?: string }) => {
+      const lang = resolveLang(opts.lang);
+      const year = parseYear(opts.year);
+      const tz = parseZone(opts.tz);
+      const store = await openStore(defaultStoreUrl(opts.store));
+      const tty = process.stderr.isTTY;
+      let shown = false;
+      try {
+        const summary = await ingestFiles(store, files, {
+          year, tz,
+          onProgress: tty
+            ? (p) => {
+                shown = true;
+                process.stderr.write(progressBar(p.path, p.bytes, p.total, p.lines));
+              }
+            : undefined,
+          onFile: (f) => {
+            if (shown) {
+              process.stderr.write("\r\x1b[K");
+              shown = false;
+            }
+            if (f.error) process.stderr.write(`mailtrace: ${f.path}: ${f.error}\n`);
+          },
+        });
+        process.stdout.write(`${t(lang, "trace.ingest-summary", {
+          lines: summary.lines, events: summary.events, messages: summary.messages, unparsed: summary.unparsed,
+          other: summary.otherPrograms, files: summary.files,
+        })}\n`);
+        if (summary.errors.length) process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+}

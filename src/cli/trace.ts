@@ -1,0 +1,68 @@
+/** `mailtrace trace`: one row per message per recipient, newest first. */
+import type { Command } from "commander";
+import { resolveLang, t } from "../i18n/index.ts";
+import { formatTime } from "../logs/syslog.ts";
+import { defaultStoreUrl, openStore } from "../store/open.ts";
+import type { TraceRow } from "../store/store.ts";
+import { buildTraceQuery } from "../trace/query.ts";
+import { type Column, formatRows, parseFormat } from "./output.ts";
+
+const FORMATS = ["table", "json", "csv"] as const;
+
+/** The JSON/CSV fields fixed by the trace contract (issue 3), in this order. */
+export const TRACE_COLUMNS: Column<TraceRow>[] = [
+  { key: "time", get: (r) => formatTime(r.time, r.offset) },
+  { key: "host", get: (r) => r.host, maxWidth: 16 },
+  { key: "queueId", title: "queue", get: (r) => r.queueId },
+  { key: "messageId", get: (r) => r.messageId },
+  { key: "sender", get: (r) => r.sender, maxWidth: 32 },
+  { key: "recipient", get: (r) => r.recipient, maxWidth: 32 },
+  { key: "status", get: (r) => r.status },
+  { key: "dsn", get: (r) => r.dsn },
+  { key: "relay", get: (r) => r.relay },
+  { key: "detail", get: (r) => r.detail },
+  { key: "clientIp", get: (r) => r.clientIp },
+  { key: "size", get: (r) => r.size },
+  { key: "subject", get: (r) => r.subject },
+];
+
+/** The narrower set of columns a terminal table shows. */
+const TABLE_COLUMNS: Column<TraceRow>[] = ["time", "queueId", "sender", "recipient", "status", "dsn", "relay", "detail"].map(
+  (k) => TRACE_COLUMNS.find((c) => c.key === k) as Column<TraceRow>,
+).map((c) => (c.key === "detail" ? { ...c, maxWidth: 50 } : c.key === "relay" ? { ...c, maxWidth: 28 } : c));
+
+export function register(program: Command): void {
+  program
+    .command("trace")
+    .description("search the trace store: one row per message per recipient, newest first")
+    .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
+    .option("--sender <pattern>", "address, *@example.com, *.example.com, or a * glob")
+    .option("--recipient <pattern>", "address, *@example.com, *.example.com, or a * glob")
+    .option("--message-id <id>", "Message-ID (with or without <>)")
+    .option("--queue-id <id>", "MTA queue ID")
+    .option("--client-ip <ip>", "IP address of the sending client")
+    .option("--status <list>", "delivered,failed,pending,expanded,quarantined,filtered,resolved")
+    .option("--since <when>", "duration (90m, 48h, 7d) or time; default 48h (no default with --message-id/--queue-id)")
+    .option("--until <when>", "time (or duration ago)")
+    .option("--limit <n>", "most rows to print", "1000")
+    .option("--format <format>", "table, json or csv", "table")
+    .option("--lang <lang>", "ja or en (default: from the locale)")
+    .action(async (opts: Record<string, string | undefined>) => {
+      const format = parseFormat(opts.format ?? "table", FORMATS);
+      const query = buildTraceQuery({
+        sender: opts.sender, recipient: opts.recipient, messageId: opts.messageId, queueId: opts.queueId,
+        clientIp: opts.clientIp, status: opts.status, since: opts.since, until: opts.until, limit: opts.limit,
+      });
+      const store = await openStore(defaultStoreUrl(opts.store));
+      try {
+        const rows = await store.trace(query);
+        if (format === "table" && rows.length === 0) {
+          process.stderr.write(`${t(resolveLang(opts.lang), "trace.no-rows")}\n`);
+          return;
+        }
+        process.stdout.write(`${formatRows(rows, format === "table" ? TABLE_COLUMNS : TRACE_COLUMNS, format)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,12 @@
+/** Texts of message trace (ingest, trace, show). */
+export const trace: Record<string, string> = {
+  "trace.ingest-summary": "{lines} lines read from {files} file(s): {events} new events, {messages} new messages, {unparsed} unparsed, {other} lines of other programs",
+  "trace.no-rows": "No messages match (default range: the last 48 hours; widen it with --since 7d).",
+  "trace.not-found": "No message with queue ID or Message-ID {key} in the store.",
+  "trace.show-message": "Message",
+  "trace.show-recipients": "Recipients",
+  "trace.show-events": "Timeline",
+  "trace.link.relay": "passed on as",
+  "trace.link.bounce": "notification",
+  "trace.link.forward": "forwarded as",
+};

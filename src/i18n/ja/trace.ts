@@ -1,0 +1,12 @@
+/** メッセージトレース（ingest, trace, show）の文言です。 */
+export const trace: Record<string, string> = {
+  "trace.ingest-summary": "{files} 個のファイルから {lines} 行を読み込みました。新しいイベント {events} 件、新しいメッセージ {messages} 件、解析できなかった行 {unparsed} 行、他のプログラムの行 {other} 行です。",
+  "trace.no-rows": "条件に合うメッセージはありません（既定の検索範囲は直近 48 時間です。--since 7d などで広げてください）。",
+  "trace.not-found": "キュー ID または Message-ID が {key} のメッセージは保存されていません。",
+  "trace.show-message": "メッセージ",
+  "trace.show-recipients": "宛先",
+  "trace.show-events": "経過",
+  "trace.link.relay": "次の中継先へ引き渡し",
+  "trace.link.bounce": "通知メール",
+  "trace.link.forward": "転送",
+};

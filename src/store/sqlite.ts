@@ -1,0 +1,417 @@
+/**
+ * The embedded default store: SQLite through node:sqlite, WAL journal, one big transaction per
+ * write batch, prepared statements only.
+ *
+ * Trace queries read one table (recipients) that carries the message's time, sender and client
+ * IP beside each recipient, with an index per filter ending in time, so that "newest first,
+ * LIMIT n" walks an index backwards. Domains are also stored reversed (`moc.elpmaxe`), so
+ * `*@example.com` is an equality and `*.example.com` a range on the same index.
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { UserError } from "../core/errors.ts";
+import type { CanonicalStatus } from "../logs/status.ts";
+import type {
+  EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
+  ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow,
+} from "./store.ts";
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages(
+  id INTEGER PRIMARY KEY,
+  host TEXT NOT NULL,
+  queue_id TEXT NOT NULL,
+  first_time INTEGER NOT NULL,
+  disc INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  last_time INTEGER,
+  removed_time INTEGER,
+  message_id TEXT COLLATE NOCASE,
+  sender TEXT COLLATE NOCASE,
+  size INTEGER,
+  nrcpt INTEGER,
+  client_host TEXT,
+  client_ip TEXT,
+  sasl_username TEXT,
+  subject TEXT,
+  origin TEXT,
+  UNIQUE(host, queue_id, first_time, disc)
+);
+CREATE INDEX IF NOT EXISTS messages_queue_id ON messages(queue_id, first_time);
+CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id);
+CREATE TABLE IF NOT EXISTS recipients(
+  id INTEGER PRIMARY KEY,
+  message INTEGER NOT NULL,
+  recipient TEXT NOT NULL COLLATE NOCASE,
+  r_rdom TEXT COLLATE NOCASE,
+  orig_to TEXT,
+  status TEXT NOT NULL,
+  dsn TEXT,
+  relay TEXT,
+  delay REAL,
+  detail TEXT,
+  event_time INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  sender TEXT COLLATE NOCASE,
+  s_rdom TEXT COLLATE NOCASE,
+  client_ip TEXT,
+  UNIQUE(message, recipient)
+);
+CREATE INDEX IF NOT EXISTS recipients_time ON recipients(time);
+CREATE INDEX IF NOT EXISTS recipients_recipient ON recipients(recipient, time);
+CREATE INDEX IF NOT EXISTS recipients_rdom ON recipients(r_rdom, time);
+CREATE INDEX IF NOT EXISTS recipients_sender ON recipients(sender, time);
+CREATE INDEX IF NOT EXISTS recipients_srdom ON recipients(s_rdom, time);
+CREATE INDEX IF NOT EXISTS recipients_status ON recipients(status, time);
+CREATE INDEX IF NOT EXISTS recipients_client_ip ON recipients(client_ip, time);
+CREATE TABLE IF NOT EXISTS events(
+  id INTEGER PRIMARY KEY,
+  message INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  program TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  recipient TEXT,
+  dsn TEXT,
+  text TEXT NOT NULL,
+  hash INTEGER NOT NULL,
+  UNIQUE(time, hash)
+);
+CREATE INDEX IF NOT EXISTS events_message ON events(message, time);
+CREATE TABLE IF NOT EXISTS links(
+  parent INTEGER NOT NULL,
+  child_queue_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY(parent, child_queue_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS links_child ON links(child_queue_id, time);
+`;
+
+/** `example.com` -> `moc.elpmaxe` (lower case); undefined without a domain. */
+export function reversedDomain(address: string | undefined): string | null {
+  if (!address) return null;
+  const at = address.lastIndexOf("@");
+  const d = at >= 0 ? address.slice(at + 1) : "";
+  if (!d) return null;
+  let out = "";
+  for (let i = d.length - 1; i >= 0; i--) out += d[i];
+  return out.toLowerCase();
+}
+
+function reverse(s: string): string {
+  let out = "";
+  for (let i = s.length - 1; i >= 0; i--) out += s[i];
+  return out.toLowerCase();
+}
+
+// Links resolve to queue entries that started within this window around the link's time.
+const LINK_WINDOW_MS = 6 * 3600 * 1000;
+
+class SqliteWriter implements StoreWriter {
+  private readonly db: DatabaseSync;
+  private readonly s: Record<string, StatementSync>;
+  private open = true;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    this.s = {
+      find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
+        client_host, client_ip, sasl_username, subject, origin
+        FROM messages WHERE host = ? AND queue_id = ? AND first_time <= ? ORDER BY first_time DESC LIMIT 1`),
+      insertMessage: db.prepare(`INSERT INTO messages(host, queue_id, first_time, disc, offset, last_time, message_id, sender,
+        size, nrcpt, client_host, client_ip, sasl_username, subject, origin)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
+      findExact: db.prepare("SELECT id FROM messages WHERE host = ? AND queue_id = ? AND first_time = ? AND disc = ?"),
+      updateMessage: db.prepare(`UPDATE messages SET
+        last_time = max(coalesce(last_time, 0), coalesce(?, 0)), removed_time = coalesce(?, removed_time),
+        message_id = coalesce(?, message_id), sender = coalesce(?, sender), size = coalesce(?, size), nrcpt = coalesce(?, nrcpt),
+        client_host = coalesce(?, client_host), client_ip = coalesce(?, client_ip), sasl_username = coalesce(?, sasl_username),
+        subject = coalesce(?, subject), origin = coalesce(?, origin) WHERE id = ?`),
+      propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?, sender), s_rdom = coalesce(?, s_rdom),
+        client_ip = coalesce(?, client_ip) WHERE message = ? AND (sender IS NOT ? OR client_ip IS NOT ?)`),
+      upsertRecipient: db.prepare(`INSERT INTO recipients(message, recipient, r_rdom, orig_to, status, dsn, relay, delay, detail,
+        event_time, time, offset, sender, s_rdom, client_ip) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        ON CONFLICT(message, recipient) DO UPDATE SET
+          orig_to = coalesce(excluded.orig_to, orig_to),
+          status = CASE WHEN excluded.event_time >= event_time THEN excluded.status ELSE status END,
+          dsn = CASE WHEN excluded.event_time >= event_time THEN excluded.dsn ELSE dsn END,
+          relay = CASE WHEN excluded.event_time >= event_time THEN coalesce(excluded.relay, relay) ELSE relay END,
+          delay = CASE WHEN excluded.event_time >= event_time THEN coalesce(excluded.delay, delay) ELSE delay END,
+          detail = CASE WHEN excluded.event_time >= event_time THEN excluded.detail ELSE detail END,
+          event_time = max(event_time, excluded.event_time),
+          sender = coalesce(excluded.sender, sender), s_rdom = coalesce(excluded.s_rdom, s_rdom),
+          client_ip = coalesce(excluded.client_ip, client_ip)`),
+      changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
+        WHERE message = ? AND status = ? AND event_time <= ?`),
+      dropPlaceholder: db.prepare("DELETE FROM recipients WHERE message = ? AND recipient = ''"),
+      insertEvent: db.prepare(`INSERT INTO events(message, time, offset, program, kind, recipient, dsn, text, hash)
+        VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
+      insertLink: db.prepare("INSERT INTO links(parent, child_queue_id, kind, time) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"),
+    };
+    db.exec("BEGIN");
+  }
+
+  findMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
+    const r = this.s.find.get(host, queueId, time) as Record<string, any> | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id, host: r.host, queueId: r.queue_id, firstTime: r.first_time, disc: r.disc, offset: r.offset,
+      removedTime: r.removed_time ?? undefined, messageId: r.message_id ?? undefined, sender: r.sender ?? undefined,
+      size: r.size ?? undefined, nrcpt: r.nrcpt ?? undefined, clientHost: r.client_host ?? undefined,
+      clientIp: r.client_ip ?? undefined, saslUsername: r.sasl_username ?? undefined, subject: r.subject ?? undefined,
+      origin: r.origin ?? undefined,
+    };
+  }
+
+  insertMessage(m: NewMessage): { id: number; created: boolean } {
+    const r = this.s.insertMessage.run(
+      m.host, m.queueId, m.firstTime, m.disc, m.offset, m.lastTime ?? m.firstTime, m.messageId ?? null, m.sender ?? null,
+      m.size ?? null, m.nrcpt ?? null, m.clientHost ?? null, m.clientIp ?? null, m.saslUsername ?? null, m.subject ?? null,
+      m.origin ?? null,
+    );
+    if (r.changes) return { id: Number(r.lastInsertRowid), created: true };
+    const e = this.s.findExact.get(m.host, m.queueId, m.firstTime, m.disc) as { id: number };
+    return { id: e.id, created: false };
+  }
+
+  updateMessage(id: number, f: MessageFields): void {
+    this.s.updateMessage.run(
+      f.lastTime ?? null, f.removedTime ?? null, f.messageId ?? null, f.sender ?? null, f.size ?? null, f.nrcpt ?? null,
+      f.clientHost ?? null, f.clientIp ?? null, f.saslUsername ?? null, f.subject ?? null, f.origin ?? null, id,
+    );
+    if (f.sender !== undefined || f.clientIp !== undefined) {
+      const sender = f.sender ?? null;
+      const ip = f.clientIp ?? null;
+      this.s.propagate.run(sender, reversedDomain(f.sender), ip, id, sender, ip);
+    }
+  }
+
+  upsertRecipient(r: RecipientRecord): void {
+    this.s.upsertRecipient.run(
+      r.message, r.recipient, reversedDomain(r.recipient), r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null,
+      r.delay ?? null, r.detail ?? null, r.eventTime, r.time, r.offset, r.sender ?? null, reversedDomain(r.sender),
+      r.clientIp ?? null,
+    );
+  }
+
+  changeRecipientStatus(message: number, from: CanonicalStatus, to: CanonicalStatus, detail: string, eventTime: number): void {
+    this.s.changeStatus.run(to, detail, eventTime, message, from, eventTime);
+  }
+
+  dropPlaceholder(message: number): void {
+    this.s.dropPlaceholder.run(message);
+  }
+
+  insertEvent(e: EventRecord): boolean {
+    return this.s.insertEvent.run(e.message, e.time, e.offset, e.program, e.kind, e.recipient ?? null, e.dsn ?? null, e.text, e.hash).changes > 0;
+  }
+
+  insertLink(l: LinkRecord): void {
+    this.s.insertLink.run(l.parent, l.childQueueId, l.kind, l.time);
+  }
+
+  commit(): void {
+    this.db.exec("COMMIT");
+    this.db.exec("BEGIN");
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.db.exec("COMMIT");
+  }
+}
+
+/** A pattern as SQL on a column and its reversed-domain column. */
+function patternSql(col: string, rdomCol: string, p: TextPattern, params: unknown[]): string {
+  switch (p.kind) {
+    case "exact":
+      params.push(p.value);
+      return `${col} = ?`;
+    case "domain":
+      params.push(reverse(p.value));
+      return `${rdomCol} = ?`;
+    case "subdomain": {
+      const r = `${reverse(p.value)}.`;
+      params.push(r, `${r.slice(0, -1)}/`);
+      return `${rdomCol} >= ? AND ${rdomCol} < ?`;
+    }
+    default: {
+      // `*` -> `%`; LIKE is case-insensitive for ASCII. A literal prefix bounds an index range.
+      const like = p.value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, "%");
+      params.push(like);
+      const star = p.value.indexOf("*");
+      if (star > 0) {
+        const prefix = p.value.slice(0, star);
+        params.push(prefix, `${prefix}\uffff`);
+        return `${col} LIKE ? ESCAPE '\\' AND ${col} >= ? AND ${col} < ?`;
+      }
+      return `${col} LIKE ? ESCAPE '\\'`;
+    }
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly url: string;
+  readonly db: DatabaseSync;
+  private writing = false;
+
+  constructor(url: string, path: string) {
+    this.url = url;
+    try {
+      this.db = new DatabaseSync(path);
+    } catch (err) {
+      throw new UserError(`cannot open store ${url}: ${(err as Error).message}`);
+    }
+    try {
+      this.db.exec("PRAGMA journal_mode = WAL");
+      this.db.exec("PRAGMA synchronous = NORMAL");
+      this.db.exec("PRAGMA busy_timeout = 5000");
+      this.db.exec("PRAGMA cache_size = -131072"); // 128 MiB
+      this.db.exec("PRAGMA temp_store = MEMORY");
+      this.db.exec(SCHEMA);
+      const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
+      if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
+      else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}`);
+    } catch (err) {
+      this.db.close();
+      if (err instanceof UserError) throw err;
+      throw new UserError(`store ${url} is not a usable mailtrace database: ${(err as Error).message}`);
+    }
+  }
+
+  writer(): StoreWriter {
+    if (this.writing) throw new Error("one writer at a time");
+    this.writing = true;
+    const w = new SqliteWriter(this.db);
+    const close = w.close.bind(w);
+    w.close = () => {
+      close();
+      this.writing = false;
+    };
+    return w;
+  }
+
+  async trace(q: TraceQuery): Promise<TraceRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.recipient) where.push(patternSql("r.recipient", "r.r_rdom", q.recipient, params));
+    if (q.sender) where.push(patternSql("r.sender", "r.s_rdom", q.sender, params));
+    if (q.clientIp) {
+      where.push("r.client_ip = ?");
+      params.push(q.clientIp);
+    }
+    if (q.status?.length) {
+      where.push(`r.status IN (${q.status.map(() => "?").join(",")})`);
+      params.push(...q.status);
+    }
+    if (q.since !== undefined) {
+      where.push("r.time >= ?");
+      params.push(q.since);
+    }
+    if (q.until !== undefined) {
+      where.push("r.time <= ?");
+      params.push(q.until);
+    }
+    if (q.messageId !== undefined || q.queueId !== undefined) {
+      const sub: string[] = [];
+      if (q.messageId !== undefined) {
+        sub.push("message_id = ?");
+        params.push(q.messageId.replace(/^<(.*)>$/, "$1"));
+      }
+      if (q.queueId !== undefined) {
+        sub.push("queue_id = ?");
+        params.push(q.queueId);
+      }
+      where.push(`r.message IN (SELECT id FROM messages WHERE ${sub.join(" AND ")})`);
+    }
+    const limit = q.limit ?? 1000;
+    params.push(limit);
+    const sql = `SELECT r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn, r.relay,
+      r.detail, r.client_ip, m.size, m.subject, r.message
+      FROM recipients r JOIN messages m ON m.id = r.message
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY r.time DESC, r.id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...(params as any[])) as Record<string, any>[];
+    return rows.map((r) => ({
+      time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
+      messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,
+      dsn: r.dsn, relay: r.relay, detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject,
+      message: r.message,
+    }));
+  }
+
+  async show(key: string): Promise<ShowResult> {
+    const k = key.replace(/^<(.*)>$/, "$1");
+    const start = this.db.prepare("SELECT id FROM messages WHERE queue_id = ? UNION SELECT id FROM messages WHERE message_id = ?")
+      .all(k, k) as { id: number }[];
+    const getMsg = this.db.prepare("SELECT * FROM messages WHERE id = ?");
+    const children = this.db.prepare(`SELECT m.id, l.kind FROM links l JOIN messages m ON m.queue_id = l.child_queue_id
+      AND m.first_time BETWEEN l.time - ? AND l.time + ? WHERE l.parent = ?`);
+    const parents = this.db.prepare(`SELECT l.parent AS id, l.kind FROM links l WHERE l.child_queue_id = ?
+      AND l.time BETWEEN ? AND ?`);
+    const seen = new Map<number, ShowMessage>();
+    const queue: Array<[number, ShowMessage["link"]]> = start.map((s) => [s.id, null]);
+    // Follow links both ways (relay hops, re-injection, bounce notifications), bounded.
+    while (queue.length && seen.size < 200) {
+      const [id, link] = queue.shift() as [number, ShowMessage["link"]];
+      if (seen.has(id)) continue;
+      const m = getMsg.get(id) as Record<string, any> | undefined;
+      if (!m) continue;
+      seen.set(id, {
+        id, time: m.first_time, offset: m.offset, host: m.host, queueId: m.queue_id, messageId: m.message_id,
+        sender: m.sender, size: m.size, nrcpt: m.nrcpt, clientHost: m.client_host, clientIp: m.client_ip,
+        saslUsername: m.sasl_username, subject: m.subject, origin: m.origin, removedTime: m.removed_time, link,
+      });
+      for (const c of children.all(LINK_WINDOW_MS, LINK_WINDOW_MS, id) as { id: number; kind: any }[]) {
+        if (!seen.has(c.id)) queue.push([c.id, { kind: c.kind, from: id }]);
+      }
+      for (const p of parents.all(m.queue_id, m.first_time - LINK_WINDOW_MS, m.first_time + LINK_WINDOW_MS) as { id: number; kind: any }[]) {
+        if (!seen.has(p.id)) queue.push([p.id, { kind: p.kind, from: id }]);
+      }
+    }
+    const messages = [...seen.values()].sort((a, b) => a.time - b.time || a.id - b.id);
+    const ids = messages.map((m) => m.id);
+    if (!ids.length) return { messages: [], recipients: [], events: [] };
+    const inList = ids.join(",");
+    const recipients = (this.db.prepare(`SELECT r.*, m.queue_id FROM recipients r JOIN messages m ON m.id = r.message
+      WHERE r.message IN (${inList}) ORDER BY r.time, r.message, r.recipient`).all() as Record<string, any>[]).map(
+      (r): ShowRecipient => ({
+        message: r.message, queueId: r.queue_id, recipient: r.recipient, origTo: r.orig_to, status: r.status, dsn: r.dsn,
+        relay: r.relay, delay: r.delay, detail: r.detail, time: r.event_time, offset: r.offset,
+      }),
+    );
+    const events = (this.db.prepare(`SELECT e.*, m.host, m.queue_id FROM events e JOIN messages m ON m.id = e.message
+      WHERE e.message IN (${inList}) ORDER BY e.time, e.id`).all() as Record<string, any>[]).map(
+      (e): ShowEvent => ({
+        time: e.time, offset: e.offset, host: e.host, program: e.program, queueId: e.queue_id, kind: e.kind,
+        recipient: e.recipient, dsn: e.dsn, text: e.text,
+      }),
+    );
+    return { messages, recipients, events };
+  }
+
+  async stats(): Promise<StoreStats> {
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      messages: one("SELECT count(*) AS n FROM messages"),
+      recipients: one("SELECT count(*) AS n FROM recipients"),
+      events: one("SELECT count(*) AS n FROM events"),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) {
+      try {
+        this.db.exec("PRAGMA optimize");
+      } catch {
+        // optimize is advisory
+      }
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The one store interface every backend implements (sqlite.ts now, clickhouse.ts later);
+ * test/store/conformance.ts holds the tests every backend must pass.
+ *
+ * Library API (what the CLI, the demo and the benchmark use):
+ *
+ *   import { openStore } from "./src/store/open.ts";
+ *   import { ingestFiles } from "./src/logs/ingest.ts";
+ *   const store = await openStore("sqlite:./mailtrace.db");      // or defaultStoreUrl()
+ *   const summary = await ingestFiles(store, ["/var/log/mail.log", "old.log.gz", "-"], { year: 2024, tz: "Asia/Tokyo" });
+ *   // summary: { files, lines, events, messages, unparsed, otherPrograms, errors: [{ path, message }] }
+ *   const rows = await store.trace({ recipient: "*@example.com", since: Date.now() - 48 * 3600e3, limit: 100 });
+ *   const detail = await store.show("4Bd9Xk0sQz1");                  // queue ID or Message-ID
+ *   await store.close();
+ *
+ * Trace queries are built from CLI-style strings by src/trace/query.ts (`buildTraceQuery`).
+ *
+ * Write side: ingestion (src/logs/correlate.ts) drives a StoreWriter. Everything it writes is
+ * keyed deterministically (a message by host + queue ID + first time, a recipient by message +
+ * address, an event by time + hash of the raw line), and every write is an insert-or-ignore or
+ * a merge, so re-ingesting a file stores nothing twice. `commit()` is the durability point:
+ * a crash loses at most the uncommitted batch, which a re-run adds again.
+ */
+import type { CanonicalStatus } from "../logs/status.ts";
+import type { LinkKind } from "../logs/dialects/types.ts";
+
+/** Fields of a message (one queue entry on one host) that may be learned line by line. */
+export interface MessageFields {
+  lastTime?: number;
+  removedTime?: number;
+  messageId?: string;
+  sender?: string;
+  size?: number;
+  nrcpt?: number;
+  clientHost?: string;
+  clientIp?: string;
+  saslUsername?: string;
+  subject?: string;
+  /** How it entered: "smtp" (smtpd client=), "local" (pickup), "reject" (refused before queueing). */
+  origin?: string;
+}
+
+export interface NewMessage extends MessageFields {
+  host: string;
+  /** Queue ID, or "NOQUEUE" for a refused attempt. */
+  queueId: string;
+  firstTime: number;
+  /** Offset (minutes) of the wall clock of the first line, to print times as logged. */
+  offset: number;
+  /** Distinguishes NOQUEUE rows of the same host and second (hash of the line); 0 for queue entries. */
+  disc: number;
+}
+
+export interface StoredMessage extends NewMessage {
+  id: number;
+}
+
+export interface RecipientRecord {
+  message: number;
+  recipient: string;
+  origTo?: string;
+  status: CanonicalStatus;
+  dsn?: string;
+  relay?: string;
+  delay?: number;
+  detail?: string;
+  /** Time of the event that set this status (a later event wins). */
+  eventTime: number;
+  /** Denormalized from the message so that trace queries read one table. */
+  time: number;
+  offset: number;
+  sender?: string;
+  clientIp?: string;
+}
+
+export interface EventRecord {
+  message: number;
+  time: number;
+  offset: number;
+  program: string;
+  kind: string;
+  recipient?: string;
+  dsn?: string;
+  text: string;
+  /** Hash of the raw line; (time, hash) is the event's identity. */
+  hash: number;
+}
+
+export interface LinkRecord {
+  parent: number;
+  childQueueId: string;
+  kind: LinkKind;
+  time: number;
+}
+
+export interface StoreWriter {
+  /** The newest message of host+queueId that started at or before `time`. */
+  findMessage(host: string, queueId: string, time: number): StoredMessage | undefined;
+  /** Inserts (or finds, when it exists) the message keyed by host, queueId, firstTime, disc; returns its id and whether it was new. */
+  insertMessage(m: NewMessage): { id: number; created: boolean };
+  /** Merges fields: given values replace, missing ones keep what is stored. */
+  updateMessage(id: number, fields: MessageFields): void;
+  /** Inserts or merges a recipient; the status of the later event wins. */
+  upsertRecipient(r: RecipientRecord): void;
+  /** Recipients of `message` whose status is `from` get status `to` (e.g. pending -> failed on expiry). */
+  changeRecipientStatus(message: number, from: CanonicalStatus, to: CanonicalStatus, detail: string, eventTime: number): void;
+  /** Removes the placeholder row (recipient "") once real recipients are known. */
+  dropPlaceholder(message: number): void;
+  /** Returns true when the event was new. */
+  insertEvent(e: EventRecord): boolean;
+  insertLink(l: LinkRecord): void;
+  /** Makes everything written so far durable and starts a new batch. */
+  commit(): void;
+  /** Commits and ends writing. */
+  close(): void;
+}
+
+export interface TextPattern {
+  /** exact: whole address (case-insensitive); domain: `*@d`; subdomain: `*.d`; like: other `*` globs. */
+  kind: "exact" | "domain" | "subdomain" | "like";
+  value: string;
+}
+
+export interface TraceQuery {
+  sender?: TextPattern;
+  recipient?: TextPattern;
+  messageId?: string;
+  queueId?: string;
+  clientIp?: string;
+  status?: CanonicalStatus[];
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
+export interface TraceRow {
+  time: number;
+  offset: number;
+  host: string;
+  queueId: string | null;
+  messageId: string | null;
+  sender: string | null;
+  recipient: string | null;
+  status: CanonicalStatus;
+  dsn: string | null;
+  relay: string | null;
+  detail: string | null;
+  clientIp: string | null;
+  size: number | null;
+  subject: string | null;
+  /** The store's message id, for `show`. */
+  message: number;
+}
+
+export interface ShowMessage {
+  id: number;
+  time: number;
+  offset: number;
+  host: string;
+  queueId: string;
+  messageId: string | null;
+  sender: string | null;
+  size: number | null;
+  nrcpt: number | null;
+  clientHost: string | null;
+  clientIp: string | null;
+  saslUsername: string | null;
+  subject: string | null;
+  origin: string | null;
+  removedTime: number | null;
+  /** How this entry is linked to the one the trace started from. */
+  link: { kind: LinkKind; from: number } | null;
+}
+
+export interface ShowRecipient {
+  message: number;
+  queueId: string;
+  recipient: string;
+  origTo: string | null;
+  status: CanonicalStatus;
+  dsn: string | null;
+  relay: string | null;
+  delay: number | null;
+  detail: string | null;
+  time: number;
+  offset: number;
+}
+
+export interface ShowEvent {
+  time: number;
+  offset: number;
+  host: string;
+  program: string;
+  queueId: string;
+  kind: string;
+  recipient: string | null;
+  dsn: string | null;
+  text: string;
+}
+
+export interface ShowResult {
+  messages: ShowMessage[];
+  recipients: ShowRecipient[];
+  events: ShowEvent[];
+}
+
+export interface StoreStats {
+  messages: number;
+  recipients: number;
+  events: number;
+}
+
+export interface Store {
+  readonly url: string;
+  /** Starts a write batch (one writer at a time). */
+  writer(): StoreWriter;
+  trace(q: TraceQuery): Promise<TraceRow[]>;
+  /** The messages whose queue ID or Message-ID is `key`, with every linked entry, their recipients and events in time order. */
+  show(key: string): Promise<ShowResult>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
