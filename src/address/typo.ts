@@ -59,7 +59,8 @@ export function suggestDomain(domain: string): string | undefined {
   if (KNOWN_REAL_DOMAINS.has(d) || d.startsWith("[") || !d) return undefined;
   // "gmail.com.co", "web.de.de": a popular domain with something glued on.
   for (const p of POPULAR_DOMAINS) if (d.startsWith(`${p}.`)) return p;
-  const popular = nearest(d, POPULAR_DOMAINS, allowedEdits);
+  // A one-letter name ("a.com") is too short to guess from.
+  const popular = d.replace(/\.[^.]*$/, "").length >= 2 ? nearest(d, POPULAR_DOMAINS, allowedEdits) : undefined;
   if (popular) return popular;
   const labels = d.split(".");
   // "examplecom": the dot before the TLD was left out.
