@@ -1,0 +1,1 @@
+export function rhostReason(_host: string, _rcpt: string, _f: unknown): "" { return ""; }
