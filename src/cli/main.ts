@@ -11,6 +11,7 @@ const COMMANDS: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import("./trace.ts"),
   () => import("./show.ts"),
   () => import("./check.ts"),
+  () => import("./headers.ts"),
 ];
 
 export async function buildProgram(): Promise<Command> {

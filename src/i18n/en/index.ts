@@ -2,7 +2,8 @@ import type { Catalogue } from "../index.ts";
 import { address } from "./address.ts";
 import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
+import { headers } from "./headers.ts";
 import { trace } from "./trace.ts";
 
 /** The English catalogue: one section per module, merged. Codes are namespaced by module. */
-export const en: Catalogue = { ...common, ...bouncereport, ...address, ...trace };
+export const en: Catalogue = { ...common, ...bouncereport, ...address, ...trace, ...headers };

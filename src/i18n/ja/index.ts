@@ -2,7 +2,8 @@ import type { Catalogue } from "../index.ts";
 import { address } from "./address.ts";
 import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
+import { headers } from "./headers.ts";
 import { trace } from "./trace.ts";
 
 /** 日本語カタログ: モジュールごとのセクションを合わせたもの。コードはモジュール名で始まる。 */
-export const ja: Catalogue = { ...common, ...bouncereport, ...address, ...trace };
+export const ja: Catalogue = { ...common, ...bouncereport, ...address, ...trace, ...headers };
