@@ -3,7 +3,8 @@ import { address } from "./address.ts";
 import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
 import { headers } from "./headers.ts";
+import { domain } from "./domain.ts";
 import { trace } from "./trace.ts";
 
 /** The English catalogue: one section per module, merged. Codes are namespaced by module. */
-export const en: Catalogue = { ...common, ...bouncereport, ...address, ...trace, ...headers };
+export const en: Catalogue = { ...common, ...bouncereport, ...address, ...domain, ...trace, ...headers };

@@ -3,7 +3,8 @@ import { address } from "./address.ts";
 import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
 import { headers } from "./headers.ts";
+import { domain } from "./domain.ts";
 import { trace } from "./trace.ts";
 
 /** 日本語カタログ: モジュールごとのセクションを合わせたもの。コードはモジュール名で始まる。 */
-export const ja: Catalogue = { ...common, ...bouncereport, ...address, ...trace, ...headers };
+export const ja: Catalogue = { ...common, ...bouncereport, ...address, ...domain, ...trace, ...headers };
