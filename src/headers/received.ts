@@ -60,7 +60,8 @@ type Token = { kind: "word"; text: string } | { kind: "comment"; text: string };
 
 const KEYWORDS = new Set(["from", "by", "via", "with", "id", "for"]);
 const IPV4 = /(?:\d{1,3}\.){3}\d{1,3}/;
-const IPV6 = /[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:(?:\d{1,3}\.){3}\d{1,3})?/i;
+/** IPv6, the IPv4-embedded form ("::ffff:127.0.0.1") first so its tail is not read as hex groups. */
+const IPV6 = /(?:[0-9a-f]{0,4}:){2,6}(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}/i;
 
 /** Split into words and balanced comments; angle-bracket and bracket groups stay one word. */
 function tokenize(s: string): Token[] {

@@ -102,11 +102,12 @@ export const microsoft: AntispamVocabulary = {
     let seen = false;
     // The top-most field is the one the recipient's tenant wrote.
     const ff = fieldsNamed(block, "X-Forefront-Antispam-Report")[0];
-    if (ff) { seen = true; filtered ||= decodeField(ff.name, ff.value, FOREFRONT, lang, fields, unparsed); }
+    // Every field is decoded even after one said "filtered" (no short-circuit ||=).
+    if (ff) { seen = true; filtered = decodeField(ff.name, ff.value, FOREFRONT, lang, fields, unparsed) || filtered; }
     const ms = fieldsNamed(block, "X-Microsoft-Antispam")[0];
-    if (ms) { seen = true; filtered ||= decodeField(ms.name, ms.value, MICROSOFT_ANTISPAM, lang, fields, unparsed); }
+    if (ms) { seen = true; filtered = decodeField(ms.name, ms.value, MICROSOFT_ANTISPAM, lang, fields, unparsed) || filtered; }
     const md = fieldsNamed(block, "X-Microsoft-Antispam-Mailbox-Delivery")[0];
-    if (md) { seen = true; filtered ||= decodeField(md.name, md.value, MAILBOX_DELIVERY, lang, fields, []); }
+    if (md) { seen = true; filtered = decodeField(md.name, md.value, MAILBOX_DELIVERY, lang, fields, []) || filtered; }
     const org = fieldsNamed(block, "X-MS-Exchange-Organization-SCL")[0];
     if (org) {
       seen = true;
