@@ -58,7 +58,17 @@ export async function checkAddress(input: string, o: AddressCheckOptions): Promi
   const localGuess = norm.text.slice(0, norm.text.lastIndexOf("@"));
   if (isLegacyCarrierDomain(domainGuess) && /\.\.|\.$|^\./.test(localGuess)) codes.push({ code: "address.legacy-carrier-dots" });
 
-  const suggestion = suggestAddress(input);
+  let suggestion = suggestAddress(input);
+  if (suggestion && o.resolver) {
+    // Say whether the domain we suggest exists; "_" for "-" is only suggested when it does.
+    const suggested = suggestion.address.slice(suggestion.address.lastIndexOf("@") + 1);
+    const ascii = domainToAscii(suggested);
+    if (ascii && suggested !== parsed.domain?.toLowerCase()) {
+      const mail = await checkMailDomain(o.resolver, ascii);
+      if (mail.exists === false && suggestion.reasons.includes("underscore-for-hyphen")) suggestion = undefined;
+      else if (mail.exists !== null) codes.push({ code: mail.exists ? "address.suggested-domain-exists" : "address.suggested-domain-missing", params: { domain: suggested } });
+    }
+  }
   if (suggestion) {
     const reasons = suggestion.reasons.map((r) => t(o.lang, `address.fix.${r}`)).join(o.lang === "ja" ? "、" : "; ");
     codes.push({ code: "address.did-you-mean", params: { suggestion: suggestion.address, reasons } });

@@ -90,4 +90,6 @@ export const address = {
   "address.label.null-mx": "null MX: accepts no mail",
   "address.label.no-address": "no address",
   "address.input-empty": "no addresses given (pass them as arguments, after --, or with --input FILE)",
+  "address.suggested-domain-exists": "The suggested domain {domain} exists in DNS.",
+  "address.suggested-domain-missing": "The suggested domain {domain} does not exist in DNS either.",
 } satisfies Record<string, string>;

@@ -90,4 +90,6 @@ export const address = {
   "address.label.null-mx": "null MX: メールを受け付けません",
   "address.label.no-address": "アドレスなし",
   "address.input-empty": "アドレスが指定されていません（引数、-- の後、または --input FILE で指定してください）",
+  "address.suggested-domain-exists": "候補のドメイン {domain} は DNS に存在します。",
+  "address.suggested-domain-missing": "候補のドメイン {domain} も DNS に存在しません。",
 } satisfies Record<string, string>;
