@@ -14,13 +14,14 @@ type Phrases = readonly RegExp[];
 
 /** Destination mailbox does not exist. */
 const userunknown: Phrases = [
-  /\b(?:no such|unknown|invalid|bad|non-?existent|nonexisting|inexistent|unrouteable|illegal) (?:local )?(?:user|recipient|mailbox|address|e-?mail address|account|destination|person|addressee)s?\b/,
+  /\b(?:no such|unknown|invalid|bad|non-?existent|nonexisting|inexistent|unrouteable|illegal) (?:local )?(?:user|recipient|mailbox|address|e-?mail address|account|person|addressee|destination mailbox)s?\b/,
+  /\binvalid (?:final delivery )?user ?id\b/,
   /\b(?:user|recipient|mailbox|address|account|addressee)s? (?:name )?(?:is )?(?:unknown|not found|not known|doesn'?t exist|does not exist|not exist|not listed|not present|invalid|not valid|not active|inactive|unavailable|unavaiable)\b/,
   /\b(?:user|recipient|mailbox|address|account|person) (?:\S+ )?(?:does not|doesn'?t|did not) exist\b/,
   /\bno (?:such|mailbox|account|user|one|valid recipients?)\b.{0,30}\b(?:here|name|at this address|by that name|found|available|bye)\b/,
   /\b(?:not|isn'?t) a (?:valid|known|local) (?:user|recipient|mailbox|address)\b/,
   /\bis not a (?:known user|valid mailbox)\b/,
-  /\b(?:not our customer|not a local address|recipient is not local|not an active address)\b/,
+  /\b(?:not a local address|recipient is not local|not an active address)\b/,
   /\b(?:no mailbox|no mail ?box available|mailbox not present|mailbox unavailable|invalid mailbox path)\b/,
   /\brequested action not taken: mailbox unavailable\b/,
   /\brecipient (?:not ok|refuses to accept your mail|is not accepted)\b/,
@@ -59,6 +60,7 @@ const filtered: Phrases = [
   /\bnot found recipient account\b/,
   /\bis not accepting any mail\b/,
   /\bbounced address\b/,
+  /\bmessage filtered\b/,
 ];
 
 /** The recipient's mailbox is over quota. */
@@ -115,7 +117,7 @@ const suspend: Phrases = [
 ];
 
 /** The address moved and mail is not forwarded. */
-const hasmoved: Phrases = [/\bhas been replaced by\b/, /\b(?:recipient|user|address) (?:has )?moved\b/, /\bno longer on (?:this )?server\b/];
+const hasmoved: Phrases = [/\bhas been replaced by\b/, /\bnot our customer\b/, /\buser not local; please try\b/, /\b(?:recipient|user|address) (?:has )?moved\b/, /\bno longer on (?:this )?server\b/];
 
 /** The receiving server refused to relay for us. */
 const norelaying: Phrases = [
@@ -180,8 +182,9 @@ const notcompliantrfc: Phrases = [
   /\bnot rfc ?5322 compliant\b/,
   /\brfcmessagenoncompliant\b/,
   /\bduplicate header\b/,
-  /\b(?:multiple|more than one) \S+ headers?\b/,
+  /\b(?:multiple|more than one)\b.{1,60}\bheaders?\b/,
   /\bblank from: addresses are not allowed\b/,
+  /\bmultiple addresses in from\b/,
   /\bip addresses are not allowed as a from\b/,
 ];
 
@@ -244,6 +247,8 @@ const rejected: Phrases = [
   /\bmx records for \S+ (?:do not|don'?t) exist\b/,
   /\brecursive cname records\b/,
   /\baddress rejected\b/,
+  /\baccess denied\b/,
+  /\bdoes not exist e2110\b/,
 ];
 /** Texts containing these are about the recipient or the client IP, not our sender. */
 const rejectedIsNot: Phrases = [/\b5\.1\.0 address rejected\b/, /\brecipient address(?:es)? rejected\b/, /\bsender ip address rejected\b/];
@@ -276,7 +281,6 @@ const spamdetected: Phrases = [
   /\bcontent filter rejection\b/,
   /\b(?:rejecting|banned) (?:banned )?content\b/,
   /\bmail content denied\b/,
-  /\brejected for policy reasons\b/,
   /\bbulk\.advertising\b/,
   /\bblacklisted url\b|\buribl\b|\bsurbl\b/,
   /\bspam points?\b|\bspam score\b/,
@@ -311,6 +315,7 @@ const toomanyconn: Phrases = [
   /\bexceeds per-domain connection limit\b/,
   /\bmax emails per hour\b/,
   /\bthrottling failure\b/,
+  /\b(?:ip|connection) frequency limited\b/,
   /\btrop de connexions\b/,
   /\bnumerous attempts to deliver this message\b/,
 ];
@@ -347,6 +352,8 @@ const blocked: Phrases = [
   /\bextreme bad ip profile\b/,
   /\bhost network not allowed\b/,
   /\bis in a black list\b|\bis blacklisted\b/,
+  /\bip (?:address )?(?:\S+ )?(?:is |has been )?(?:blacklisted|blocked|banned|listed)\b/,
+  /\bblocked ip\b/,
   /\bsorry, that domain isn'?t in my list of allowed rcpthosts\b/,
   /\bhas not passed validation\b/,
 ];
@@ -369,7 +376,6 @@ const policyviolation: Phrases = [
   /\bnot accepting mail with (?:attachments|embedded images)\b/,
   /\bheader (?:are not accepted|error)\b/,
   /\bmessage given low priority\b/,
-  /\bmessages with multiple addresses\b/,
   /\bprotocol violation\b/,
   /\bcontent presents a potential\b/,
   /\bmass mailer\b/,
@@ -406,6 +412,7 @@ const systemerror: Phrases = [
   /\bencountered an error while being processed\b/,
   /\btransaction failed\b/,
   /\bmessage is looping\b/,
+  /\bunable to contact ldap\b|\bldap (?:server )?(?:error|unavailable|failure)\b/,
 ];
 
 /** The receiving server's disk is full. */
@@ -421,6 +428,8 @@ const networkerror: Phrases = [
   /\bmail forwarding loop\b|\bmessage looping\b/,
   /\bunable to resolve route\b|\bunrouteable mail domain\b/,
   /\bcould not connect and send\b/,
+  /\b(?:wasn'?t|was not|unable to|could not|couldn'?t) (?:able to )?establish an? smtp connection\b/,
+  /\bdns error\b/,
   /\bdns (?:lookup|query|resolution) (?:error|failure|failed|timed out)\b/,
   /\btemporary (?:dns|lookup) failure\b/,
 ];
@@ -432,7 +441,9 @@ const expired: Phrases = [
   /\b(?:has been|was) delayed\b/,
   /\b(?:in|sitting in) (?:the )?queue (?:too long|for)\b/,
   /\bretry time not reached\b|\bretry timeout exceeded\b/,
-  /\bgiving up on\b|\bgave up\b/,
+  /\bgiving up\b|\bgave up\b/,
+  /\bcould not deliver for the last\b/,
+  /\bdid not accept our requests to connect\b/,
   /\bcould not be delivered for (?:more than )?\S+ (?:days|hours)\b/,
   /\b(?:have been|has been) failing for a long time\b/,
   /\bunable to deliver (?:the )?message after multiple retries\b/,
@@ -459,7 +470,10 @@ const notaccept: Phrases = [
   /\b(?:does not|doesn'?t) accept (?:any )?mail\b/,
   /\bnull ?mx\b/,
   /\bmail receiving disabled\b/,
-  /\bno mx record found for domain\b/,
+  /\bno mx (?:record )?found for domain\b/,
+  /\bindicated no smtp service\b/,
+  /\bcouldn'?t find a mail exchanger\b/,
+  /\brfc ?7505\b|\brfc\/rfc7505\b/,
   /\bname server: \.: host not found\b/,
   /\bno route for current request\b/,
   /\bsmtp protocol returned a permanent error\b/,
@@ -470,6 +484,7 @@ const failedstarttls: Phrases = [
   /\bstarttls (?:is )?required\b|\bmust issue a starttls\b|\btls (?:is )?required\b/,
   /\b(?:tls|starttls) (?:negotiation|handshake) failed\b/,
   /\btls required but not supported\b/,
+  /\b(?:does not|doesn'?t) support (?:tls|starttls)\b/,
   /\bencryption (?:is )?required\b/,
 ];
 

@@ -117,18 +117,28 @@ const PROBES: Partial<Record<Reason, (f: Facts) => boolean>> = {
   norelaying: (f) => !["CONN", "HELO", "EHLO"].includes(f.command) && says("norelaying", f.text),
   authfailure: (f) => f.byStatus === "authfailure" || says("authfailure", f.text),
   userunknown: (f) => {
+    // At MAIL FROM no recipient has been named yet: "does not exist" there is about our sender.
+    if (f.command === "MAIL") return false;
     if (f.byStatus === "userunknown") {
-      // 5.1.1 is also sent for refusals that are really about us or the mailbox size
-      for (const other of ["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"] as const) {
+      // 5.1.1 is also sent for refusals that are really about us, the mailbox size or a pipe
+      for (const other of ["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept", "mailererror"] as const) {
         if (says(other, f.text)) return false;
       }
       return true;
     }
+    // Exchange uses 5.1.10 (null MX in the registry) and 5.1.3xx for "recipient not found".
+    if ((f.status === "5.1.10" || /^5\.1\.\d{3}$/.test(f.status)) && says("userunknown", f.text)) return true;
+    // Without RCPT as the failing command an "unknown user" may be a filter's polite lie
+    // (Japanese carriers, appliances): the filtered probe below decides those.
     return f.command === "RCPT" && says("userunknown", f.text);
   },
   filtered: (f) => {
     if (f.byStatus === "filtered") return says("userunknown", f.text) || says("filtered", f.text);
     if (BEFORE_DATA.has(f.command)) return false;
+    // After DATA (or with no command known) the recipient was not refused at RCPT:
+    // "unknown user" then usually means a filter said no.
+    if (f.byStatus && !RETRY.has(f.byStatus)) return false;
+    if (says("mailererror", f.text)) return false;
     return says("filtered", f.text) || says("userunknown", f.text);
   },
   requireptr: (f) => f.byStatus === "requireptr" || says("requireptr", f.text),
@@ -140,13 +150,16 @@ const PROBES: Partial<Record<Reason, (f: Facts) => boolean>> = {
   },
   rejected: (f) => {
     if (f.byStatus === "rejected") return true;
+    // Refused at connection or greeting: no sender was named yet, so it is not about it.
+    if (f.command === "CONN" || f.command === "HELO" || f.command === "EHLO") return false;
     const vague = f.byStatus === "" || f.byStatus === "securityerror" || f.byStatus === "systemerror";
-    if (f.command === "MAIL") return says("rejected", f.text);
+    // A 5.1.x "unknown" at MAIL FROM is about our envelope sender.
+    if (f.command === "MAIL") return says("rejected", f.text) || f.byStatus === "userunknown" || f.byStatus === "hostunknown";
     if (f.command === "DATA" && f.byStatus !== "userunknown") return says("rejected", f.text);
     return vague && says("rejected", f.text);
   },
   hostunknown: (f) => {
-    if (f.byStatus === "hostunknown") return !says("networkerror", f.text);
+    if (f.byStatus === "hostunknown") return !says("networkerror", f.text) && !says("notaccept", f.text);
     return says("hostunknown", f.text);
   },
   spamdetected: (f) => {
@@ -174,6 +187,9 @@ const TEXT_ORDER: readonly Reason[] = [
   "systemfull", "notaccept", "expired", "failedstarttls", "securityerror", "mailererror",
 ];
 
+/** A Google Groups bounce always says the list refused our post (no such group, no permission). */
+const FORMAT_REASON: Record<string, Reason> = { googlegroups: "rejected" };
+
 function normalizeStatus(s: string | undefined): string {
   const m = /^\s*([245])\.(\d{1,3})\.(\d{1,3})/.exec(s ?? "");
   return m ? `${m[1]}.${Number(m[2])}.${Number(m[3])}` : "";
@@ -181,7 +197,12 @@ function normalizeStatus(s: string | undefined): string {
 
 /** Lower case, one space for any run of white space, capped (phrases sit near the start). */
 export function normalizeText(s: string | undefined): string {
-  return (s ?? "").slice(0, 4000).toLowerCase().replace(/\s+/g, " ").trim();
+  let t = (s ?? "").slice(0, 4000).toLowerCase().replace(/\s+/g, " ").trim();
+  // Multi-line replies repeat "550-5.7.1 " on every line; drop the repeats so phrases join up.
+  t = t.replace(/(^|\s)[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}\s)?/g, "$1");
+  const head = /^[245]\d\d [245]\.\d{1,3}\.\d{1,3} /.exec(t)?.[0];
+  if (head) t = head + t.slice(head.length).split(head).join("");
+  return t;
 }
 
 export function classifyReason(input: ReasonInput): Reason {
@@ -199,6 +220,10 @@ export function classifyReason(input: ReasonInput): Reason {
     diagnosticType: (input.diagnosticType ?? "").trim().toUpperCase(),
   };
   if (!facts.status && facts.reply.startsWith("2") && !facts.text.includes("550")) return "delivered";
+
+  // Formats whose every bounce means one thing.
+  const byFormat = FORMAT_REASON[(input.mta ?? "").toLowerCase()];
+  if (byFormat) return byFormat;
 
   const byHost = rhostReason(input.remoteMta ?? "", input.recipient ?? "", facts);
   if (byHost) return byHost;
