@@ -16,7 +16,7 @@
 import type { Envelope } from "./syslog.ts";
 import type { Fact } from "./dialects/types.ts";
 import { type CanonicalStatus, canonicalStatus } from "./status.ts";
-import type { MessageFields, StoreWriter } from "../store/store.ts";
+import type { EventRecord, LinkRecord, MessageFields, StoreWriter } from "../store/store.ts";
 
 interface PendingRecipient {
   recipient: string;
@@ -30,6 +30,7 @@ interface PendingRecipient {
 }
 
 interface OpenMessage {
+  /** Store id; 0 until the entry is first written (entries are inserted with all they know). */
   id: number;
   host: string;
   queueId: string;
@@ -50,6 +51,9 @@ interface OpenMessage {
   hasStoredRows: boolean;
   placeholder: boolean;
   placeholderStatus?: CanonicalStatus;
+  /** Lines since the last write. */
+  events: EventRecord[];
+  links: Omit<LinkRecord, "parent">[];
 }
 
 export interface CorrelatorCounts {
@@ -80,13 +84,15 @@ export class Correlator {
   private readonly w: StoreWriter;
   private readonly open = new Map<string, OpenMessage>();
   private latest = 0;
+  private seq = 0;
 
   constructor(writer: StoreWriter) {
     this.w = writer;
   }
 
   /** One line: its envelope, the dialect's fact, and the raw text. */
-  add(env: Envelope, fact: Fact, raw: string): void {
+  add(env: Envelope, fact: Fact, raw: string, seq = 0): void {
+    this.seq = seq;
     if (env.time > this.latest) this.latest = env.time;
     const qid = fact.queueId;
     if (!qid) {
@@ -96,7 +102,7 @@ export class Correlator {
     const start = fact.kind === "client" || fact.kind === "pickup";
     const m = this.messageFor(env, qid, start);
     m.lastTime = env.time > m.lastTime ? env.time : m.lastTime;
-    this.event(m.id, env, fact, raw);
+    m.events.push(this.event(env, fact, raw));
     this.apply(m, env, fact);
   }
 
@@ -134,14 +140,12 @@ export class Correlator {
       m = {
         id: found.id, host: env.host, queueId: qid, firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
         hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, dirty: undefined,
-        rcpts: new Map(), hasStoredRows: true, placeholder: false,
+        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [],
       };
     } else {
-      const r = this.w.insertMessage({ host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, disc: 0 });
-      if (r.created) this.counts.messages++;
       m = {
-        id: r.id, host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, lastTime: env.time,
-        hasOrigin: false, dirty: undefined, rcpts: new Map(), hasStoredRows: !r.created, placeholder: false,
+        id: 0, host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, lastTime: env.time,
+        hasOrigin: false, dirty: undefined, rcpts: new Map(), hasStoredRows: false, placeholder: false, events: [], links: [],
       };
     }
     if (this.open.size >= MAX_OPEN) this.flush();
@@ -189,7 +193,7 @@ export class Correlator {
       case "delivery": {
         const status = canonicalStatus(fact.status ?? "") ?? "pending";
         if (fact.recipient !== undefined) this.recipient(m, env, fact.recipient, status, fact);
-        if (fact.childQueueId && fact.linkKind) this.w.insertLink({ parent: m.id, childQueueId: fact.childQueueId, kind: fact.linkKind, time: env.time });
+        if (fact.childQueueId && fact.linkKind) m.links.push({ childQueueId: fact.childQueueId, kind: fact.linkKind, time: env.time });
         break;
       }
       case "action":
@@ -223,43 +227,55 @@ export class Correlator {
         this.open.delete(`${m.host} ${m.queueId}`);
         break;
       case "notification":
-        if (fact.childQueueId) this.w.insertLink({ parent: m.id, childQueueId: fact.childQueueId, kind: "bounce", time: env.time });
+        if (fact.childQueueId) m.links.push({ childQueueId: fact.childQueueId, kind: "bounce", time: env.time });
         break;
       default:
         break;
     }
   }
 
-  private event(message: number, env: Envelope, fact: Fact, raw: string): void {
-    const isNew = this.w.insertEvent({
-      message, time: env.time, offset: env.offset, program: env.program, kind: fact.kind, recipient: fact.recipient,
-      dsn: fact.dsn, text: fact.kind === "unparsed" ? raw : env.message, hash: hash53(raw),
-    });
-    if (isNew) this.counts.events++;
+  private event(env: Envelope, fact: Fact, raw: string): EventRecord {
+    return {
+      time: env.time, offset: env.offset, program: env.program, kind: fact.kind, recipient: fact.recipient, dsn: fact.dsn,
+      text: fact.kind === "unparsed" ? raw : env.message, hash: hash53(raw), seq: this.seq,
+    };
   }
 
   /** A recipient refused before a queue entry existed: its own row (the sender's "it never arrived"). */
   private addRefusal(env: Envelope, fact: Fact, raw: string): void {
-    const h = hash53(raw);
+    const ev = this.event(env, fact, raw);
     const r = this.w.insertMessage({
-      host: env.host, queueId: "NOQUEUE", firstTime: env.time, offset: env.offset, disc: h, lastTime: env.time,
+      host: env.host, queueId: "NOQUEUE", firstTime: env.time, offset: env.offset, disc: ev.hash, lastTime: env.time,
       sender: fact.sender, clientHost: fact.clientHost, clientIp: fact.clientIp, origin: "reject",
     });
-    if (r.created) this.counts.messages++;
+    if (!r.created) return; // the same line was stored before
+    this.counts.messages++;
     this.w.upsertRecipient({
       message: r.id, recipient: fact.recipient ?? "", status: canonicalStatus(fact.status ?? "reject") ?? "failed",
       dsn: fact.dsn, detail: fact.detail, eventTime: env.time, time: env.time, offset: env.offset, sender: fact.sender,
       clientIp: fact.clientIp,
     });
-    this.event(r.id, env, fact, raw);
+    this.counts.events += this.w.insertEvents({ message: r.id, events: [ev] });
   }
 
   private write(m: OpenMessage): void {
-    if (m.dirty) {
+    if (m.id === 0) {
+      const r = this.w.insertMessage({ ...m.dirty, host: m.host, queueId: m.queueId, firstTime: m.firstTime, offset: m.offset, disc: 0, lastTime: m.lastTime });
+      m.id = r.id;
+      if (r.created) this.counts.messages++;
+      else if (m.dirty) this.w.updateMessage(m.id, m.dirty);
+      m.dirty = undefined;
+    } else if (m.dirty) {
       m.dirty.lastTime = m.lastTime;
       this.w.updateMessage(m.id, m.dirty);
       m.dirty = undefined;
     }
+    if (m.events.length) {
+      this.counts.events += this.w.insertEvents({ message: m.id, events: m.events });
+      m.events = [];
+    }
+    for (const l of m.links) this.w.insertLink({ parent: m.id, ...l });
+    m.links.length = 0;
     if (m.rcpts.size) {
       if (m.placeholder || m.hasStoredRows) {
         this.w.dropPlaceholder(m.id);

@@ -156,7 +156,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
             const fact: Fact = dialect.parse(env);
             if (fact.kind === "noise") continue;
             if (fact.kind === "unparsed") summary.unparsed++;
-            correlator.add(env, fact, raw);
+            correlator.add(env, fact, raw, lines);
           }
           sinceCommit += batch.length;
           if (sinceCommit >= BATCH_LINES) {
@@ -165,6 +165,10 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
             sinceCommit = 0;
           }
         }
+        // Commit at each file's end too, so a file's chunks do not depend on what was ingested with it.
+        correlator.flush();
+        writer.commit();
+        sinceCommit = 0;
         summary.files++;
         summary.lines += lines;
         opts.onFile?.({ path, lines });

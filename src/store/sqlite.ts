@@ -11,7 +11,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
 import type {
-  EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
+  EventChunk, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow,
 } from "./store.ts";
 
@@ -67,20 +67,17 @@ CREATE INDEX IF NOT EXISTS recipients_sender ON recipients(sender, time);
 CREATE INDEX IF NOT EXISTS recipients_srdom ON recipients(s_rdom, time);
 CREATE INDEX IF NOT EXISTS recipients_status ON recipients(status, time);
 CREATE INDEX IF NOT EXISTS recipients_client_ip ON recipients(client_ip, time);
-CREATE TABLE IF NOT EXISTS events(
+-- A message's events, one row per written chunk (see EventChunk): n lines of
+-- time TAB offset TAB seq TAB hash TAB program TAB kind TAB recipient TAB dsn TAB text.
+CREATE TABLE IF NOT EXISTS event_chunks(
   id INTEGER PRIMARY KEY,
   message INTEGER NOT NULL,
   time INTEGER NOT NULL,
-  offset INTEGER NOT NULL,
-  program TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  recipient TEXT,
-  dsn TEXT,
-  text TEXT NOT NULL,
   hash INTEGER NOT NULL,
-  UNIQUE(time, hash)
+  n INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE(message, time, hash)
 );
-CREATE INDEX IF NOT EXISTS events_message ON events(message, time);
 CREATE TABLE IF NOT EXISTS links(
   parent INTEGER NOT NULL,
   child_queue_id TEXT NOT NULL,
@@ -148,11 +145,10 @@ class SqliteWriter implements StoreWriter {
       changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
         WHERE message = ? AND status = ? AND event_time <= ?`),
       dropPlaceholder: db.prepare("DELETE FROM recipients WHERE message = ? AND recipient = ''"),
-      insertEvent: db.prepare(`INSERT INTO events(message, time, offset, program, kind, recipient, dsn, text, hash)
-        VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
+      insertChunk: db.prepare("INSERT INTO event_chunks(message, time, hash, n, data) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING"),
       insertLink: db.prepare("INSERT INTO links(parent, child_queue_id, kind, time) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"),
     };
-    db.exec("BEGIN");
+    db.exec("BEGIN IMMEDIATE");
   }
 
   findMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
@@ -206,8 +202,21 @@ class SqliteWriter implements StoreWriter {
     this.s.dropPlaceholder.run(message);
   }
 
-  insertEvent(e: EventRecord): boolean {
-    return this.s.insertEvent.run(e.message, e.time, e.offset, e.program, e.kind, e.recipient ?? null, e.dsn ?? null, e.text, e.hash).changes > 0;
+  insertEvents(c: EventChunk): number {
+    const evs = c.events;
+    if (!evs.length) return 0;
+    let h1 = 0;
+    let h2 = 0;
+    const parts: string[] = new Array(evs.length);
+    for (let i = 0; i < evs.length; i++) {
+      const e = evs[i];
+      h1 = (Math.imul(h1, 31) + (e.hash >>> 0)) | 0;
+      h2 = (Math.imul(h2, 37) + Math.floor(e.hash / 4294967296)) | 0;
+      parts[i] = `${e.time}\t${e.offset}\t${e.seq}\t${e.hash}\t${e.program}\t${e.kind}\t${e.recipient ?? ""}\t${e.dsn ?? ""}\t${e.text}`;
+    }
+    const hash = (h2 & 0x1fffff) * 4294967296 + (h1 >>> 0);
+    const r = this.s.insertChunk.run(c.message, evs[0].time, hash, evs.length, parts.join("\n"));
+    return r.changes > 0 ? evs.length : 0;
   }
 
   insertLink(l: LinkRecord): void {
@@ -216,7 +225,7 @@ class SqliteWriter implements StoreWriter {
 
   commit(): void {
     this.db.exec("COMMIT");
-    this.db.exec("BEGIN");
+    this.db.exec("BEGIN IMMEDIATE");
   }
 
   close(): void {
@@ -385,13 +394,24 @@ export class SqliteStore implements Store {
         relay: r.relay, delay: r.delay, detail: r.detail, time: r.event_time, offset: r.offset,
       }),
     );
-    const events = (this.db.prepare(`SELECT e.*, m.host, m.queue_id FROM events e JOIN messages m ON m.id = e.message
-      WHERE e.message IN (${inList}) ORDER BY e.time, e.id`).all() as Record<string, any>[]).map(
-      (e): ShowEvent => ({
-        time: e.time, offset: e.offset, host: e.host, program: e.program, queueId: e.queue_id, kind: e.kind,
-        recipient: e.recipient, dsn: e.dsn, text: e.text,
-      }),
-    );
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    const seenEvents = new Set<string>();
+    const rawEvents: Array<ShowEvent & { seq: number; message: number }> = [];
+    for (const c of this.db.prepare(`SELECT message, data FROM event_chunks WHERE message IN (${inList})`).all() as { message: number; data: string }[]) {
+      const m = byId.get(c.message) as ShowMessage;
+      for (const line of c.data.split("\n")) {
+        const f = line.split("\t");
+        const key = `${c.message} ${f[0]} ${f[3]}`;
+        if (seenEvents.has(key)) continue;
+        seenEvents.add(key);
+        rawEvents.push({
+          time: Number(f[0]), offset: Number(f[1]), seq: Number(f[2]), message: c.message, host: m.host, program: f[4],
+          queueId: m.queueId, kind: f[5], recipient: f[6] || null, dsn: f[7] || null, text: f.slice(8).join("\t"),
+        });
+      }
+    }
+    rawEvents.sort((a, b) => a.time - b.time || a.message - b.message || a.seq - b.seq);
+    const events: ShowEvent[] = rawEvents.map(({ seq: _s, message: _m, ...e }) => e);
     return { messages, recipients, events };
   }
 
@@ -400,7 +420,7 @@ export class SqliteStore implements Store {
     return {
       messages: one("SELECT count(*) AS n FROM messages"),
       recipients: one("SELECT count(*) AS n FROM recipients"),
-      events: one("SELECT count(*) AS n FROM events"),
+      events: one("SELECT coalesce(sum(n), 0) AS n FROM event_chunks"),
     };
   }
 

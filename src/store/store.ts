@@ -74,7 +74,6 @@ export interface RecipientRecord {
 }
 
 export interface EventRecord {
-  message: number;
   time: number;
   offset: number;
   program: string;
@@ -82,8 +81,20 @@ export interface EventRecord {
   recipient?: string;
   dsn?: string;
   text: string;
-  /** Hash of the raw line; (time, hash) is the event's identity. */
+  /** Hash of the raw line; (time, hash) is the event's identity within its message. */
   hash: number;
+  /** Order of lines within the same second (the line number in its file). */
+  seq: number;
+}
+
+/**
+ * The events of one message written in one go (a message's lines between two writes).
+ * Written as one row: per-line rows cost more than parsing the line did. Readers
+ * deduplicate events by (time, hash), so chunks that overlap never show an event twice.
+ */
+export interface EventChunk {
+  message: number;
+  events: EventRecord[];
 }
 
 export interface LinkRecord {
@@ -96,7 +107,7 @@ export interface LinkRecord {
 export interface StoreWriter {
   /** The newest message of host+queueId that started at or before `time`. */
   findMessage(host: string, queueId: string, time: number): StoredMessage | undefined;
-  /** Inserts (or finds, when it exists) the message keyed by host, queueId, firstTime, disc; returns its id and whether it was new. */
+  /** Inserts (or merges into, when it exists) the message keyed by host, queueId, firstTime, disc; returns its id and whether it was new. */
   insertMessage(m: NewMessage): { id: number; created: boolean };
   /** Merges fields: given values replace, missing ones keep what is stored. */
   updateMessage(id: number, fields: MessageFields): void;
@@ -106,8 +117,8 @@ export interface StoreWriter {
   changeRecipientStatus(message: number, from: CanonicalStatus, to: CanonicalStatus, detail: string, eventTime: number): void;
   /** Removes the placeholder row (recipient "") once real recipients are known. */
   dropPlaceholder(message: number): void;
-  /** Returns true when the event was new. */
-  insertEvent(e: EventRecord): boolean;
+  /** Stores a chunk of events unless the same chunk is stored already; returns the number of new events. */
+  insertEvents(c: EventChunk): number;
   insertLink(l: LinkRecord): void;
   /** Makes everything written so far durable and starts a new batch. */
   commit(): void;
