@@ -9,6 +9,7 @@ import type { DnsResolver } from "../dns/resolver.ts";
 import { isLegacyCarrierDomain } from "./domains.ts";
 import { normalizeAddress } from "./normalize.ts";
 import { type Category, categoryOf, domainToAscii, parseAddress } from "./syntax.ts";
+import { type ProbeOptions, type ProbeResult, probeRecipient } from "./smtp-probe.ts";
 import { suggestAddress } from "./typo.ts";
 
 export interface Diagnosis {
@@ -30,12 +31,16 @@ export interface AddressReport {
   diagnoses: Diagnosis[];
   suggestion: string | null;
   domain: AddressDomainInfo | null;
+  /** Only with --smtp-probe: what the mail server answered to RCPT TO. */
+  probe?: ProbeResult;
 }
 
 export interface AddressCheckOptions {
   lang: Lang;
   /** Look the domain up (MX, null MX, implicit MX) with this resolver. */
   resolver?: DnsResolver;
+  /** Ask the mail server with RCPT TO (needs a resolver). */
+  probe?: ProbeOptions;
 }
 
 const CATEGORY_RANK: Record<Category, number> = { valid: 0, warning: 1, invalid: 2 };
@@ -59,6 +64,7 @@ export async function checkAddress(input: string, o: AddressCheckOptions): Promi
   if (isLegacyCarrierDomain(domainGuess) && /\.\.|\.$|^\./.test(localGuess)) codes.push({ code: "address.legacy-carrier-dots" });
 
   let suggestion = suggestAddress(input);
+  let suggestedNote: (typeof codes)[number] | undefined;
   if (suggestion && o.resolver) {
     // Say whether the domain we suggest exists; "_" for "-" is only suggested when it does.
     const suggested = suggestion.address.slice(suggestion.address.lastIndexOf("@") + 1);
@@ -66,16 +72,18 @@ export async function checkAddress(input: string, o: AddressCheckOptions): Promi
     if (ascii && suggested !== parsed.domain?.toLowerCase()) {
       const mail = await checkMailDomain(o.resolver, ascii);
       if (mail.exists === false && suggestion.reasons.includes("underscore-for-hyphen")) suggestion = undefined;
-      else if (mail.exists !== null) codes.push({ code: mail.exists ? "address.suggested-domain-exists" : "address.suggested-domain-missing", params: { domain: suggested } });
+      else if (mail.exists !== null) suggestedNote = { code: mail.exists ? "address.suggested-domain-exists" : "address.suggested-domain-missing", params: { domain: suggested } };
     }
   }
   if (suggestion) {
     const reasons = suggestion.reasons.map((r) => t(o.lang, `address.fix.${r}`)).join(o.lang === "ja" ? "、" : "; ");
     codes.push({ code: "address.did-you-mean", params: { suggestion: suggestion.address, reasons } });
+    if (suggestedNote) codes.push(suggestedNote);
     category = worse(category, "warning");
   }
 
   let domain: AddressDomainInfo | null = null;
+  let probe: ProbeResult | undefined;
   if (o.resolver) {
     // Look up what the user meant when the address as written has no usable domain.
     const target = parsed.domain && !parsed.domainIsLiteral ? parsed.domain : suggestion?.address.split("@").pop();
@@ -89,6 +97,13 @@ export async function checkAddress(input: string, o: AddressCheckOptions): Promi
         implicitMx: mail.implicitMx,
       };
       for (const f of mail.findings) if (f.severity !== "ok") codes.push({ code: f.code, params: f.params });
+      if (o.probe && parsed.local !== undefined && !mail.nullMx) {
+        const targets = mail.implicitMx ? [{ exchange: ascii, addresses: mail.implicitAddresses }] : mail.mx;
+        probe = await probeRecipient(`${parsed.local}@${ascii}`, targets, o.probe);
+        codes.push({ code: "address.probe-warning" });
+        const kind = probe.stage !== "rcpt" ? "failed" : probe.accepted === true ? "accepted" : probe.accepted === false ? "refused" : "temporary";
+        codes.push({ code: `address.probe-${kind}`, params: { host: probe.exchange ?? "-", reply: probe.reply ?? probe.error ?? "" } });
+      }
       if (mail.exists === false || mail.nullMx || (mail.exists && !mail.implicitMx && !mail.mx.some((m) => m.addresses.length))) {
         category = "invalid";
       }
@@ -101,5 +116,6 @@ export async function checkAddress(input: string, o: AddressCheckOptions): Promi
     diagnoses: codes.map((c) => ({ code: c.code, message: t(o.lang, c.code, c.params) })),
     suggestion: suggestion?.address ?? null,
     domain,
+    ...(probe ? { probe } : {}),
   };
 }

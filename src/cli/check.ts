@@ -61,7 +61,7 @@ function readInputFile(file: string, lang: Lang, errors: string[]): string[] {
 
 function addressText(r: AddressReport, lang: Lang): string {
   const L = (k: string) => t(lang, `address.label.${k}`);
-  const lines = [JSON.stringify(r.address).slice(1, -1), `  ${L("category")}: ${r.category} (${t(lang, `address.category.${r.category}`)})`];
+  const lines = [JSON.stringify(r.address).slice(1, -1), `  ${L("category")}: ${lang === "en" ? r.category : `${t(lang, `address.category.${r.category}`)} (${r.category})`}`];
   if (r.normalized !== r.address) lines.push(`  ${L("normalized")}: ${r.normalized}`);
   if (r.suggestion) lines.push(`  ${L("suggestion")}: ${r.suggestion}`);
   for (const d of r.diagnoses) lines.push(`  - ${d.message} [${d.code}]`);
@@ -72,6 +72,7 @@ function addressText(r: AddressReport, lang: Lang): string {
     else if (r.domain.implicitMx) lines.push(`    ${L("implicit")}`);
     for (const m of r.domain.mx) lines.push(`    MX ${m.preference} ${m.exchange} ${m.addresses.join(", ") || `(${L("no-address")})`}`);
   }
+  if (r.probe) lines.push(`  SMTP: ${[r.probe.exchange, r.probe.ip].filter(Boolean).join(" ")} ${r.probe.reply ?? r.probe.error ?? ""}`.trimEnd());
   return lines.join("\n");
 }
 
@@ -113,22 +114,27 @@ export function register(program: Command): void {
     .description("check e-mail addresses: syntax (RFC 5321/5322/6531), typos, and with --dns where their mail goes")
     .argument("[addresses...]", "addresses to check (put them after -- if one starts with '-')")
     .option("--dns", "look the domain up: existence, MX, null MX, implicit MX")
+    .option("--smtp-probe", "also ask the mail server with RCPT TO (nothing is sent; implies --dns; see the warning in the output)")
+    .option("--smtp-port <port>", "port for --smtp-probe", "25")
     .option("--input <file>", "read addresses from FILE, one JSON string per line (- for stdin)")
     .option("--format <format>", "text or json", "text")
     .option("--lang <lang>", "ja or en (default: from the locale)")
     .option("--dns-server <host[:port]>", "DNS server to ask (default: MAILTRACE_DNS_SERVER, else the system's)")
     .option("--dns-timeout <ms>", "timeout of one DNS query in milliseconds", String(DEFAULT_TIMEOUT_MS))
-    .action(async (addresses: string[], opts: CommonOpts & { dns?: boolean; input?: string }) => {
+    .action(async (addresses: string[], opts: CommonOpts & { dns?: boolean; input?: string; smtpProbe?: boolean; smtpPort: string }) => {
       const format = parseFormat(opts.format, FORMATS);
       const lang = langOf(opts.lang);
       const errors: string[] = [];
       const all = [...addresses, ...(opts.input ? readInputFile(opts.input, lang, errors) : [])];
       for (const e of errors) process.stderr.write(`mailtrace: ${e}\n`);
       if (all.length === 0) throw new UserError(t(lang, "address.input-empty"));
-      const resolver = opts.dns ? resolverOf(opts) : undefined;
+      const resolver = opts.dns || opts.smtpProbe ? resolverOf(opts) : undefined;
+      const port = Number(opts.smtpPort);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`--smtp-port: "${opts.smtpPort}" is not a port number`);
+      if (opts.smtpProbe) process.stderr.write(`mailtrace: ${t(lang, "address.probe-warning")}\n`);
       const reports: AddressReport[] = [];
       for (const a of all) {
-        const r = await checkAddress(a, { lang, resolver });
+        const r = await checkAddress(a, { lang, resolver, probe: opts.smtpProbe ? { port } : undefined });
         if (format === "json") reports.push(r);
         else process.stdout.write(`${addressText(r, lang)}\n\n`);
       }

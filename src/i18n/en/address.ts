@@ -92,4 +92,9 @@ export const address = {
   "address.input-empty": "no addresses given (pass them as arguments, after --, or with --input FILE)",
   "address.suggested-domain-exists": "The suggested domain {domain} exists in DNS.",
   "address.suggested-domain-missing": "The suggested domain {domain} does not exist in DNS either.",
+  "address.probe-warning": "SMTP probe: many servers accept every recipient at RCPT TO and bounce later, so acceptance does not prove the mailbox exists; some operators treat probing as abuse. Nothing was sent.",
+  "address.probe-accepted": "The mail server {host} accepted the recipient: {reply}",
+  "address.probe-refused": "The mail server {host} refused the recipient: {reply}",
+  "address.probe-temporary": "The mail server {host} answered with a temporary error: {reply}",
+  "address.probe-failed": "The SMTP probe got no answer about the recipient (host {host}): {reply}",
 } satisfies Record<string, string>;

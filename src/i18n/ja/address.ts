@@ -92,4 +92,9 @@ export const address = {
   "address.input-empty": "アドレスが指定されていません（引数、-- の後、または --input FILE で指定してください）",
   "address.suggested-domain-exists": "候補のドメイン {domain} は DNS に存在します。",
   "address.suggested-domain-missing": "候補のドメイン {domain} も DNS に存在しません。",
+  "address.probe-warning": "SMTP プローブ: RCPT TO の時点ではすべての宛先を受け付け、後からエラーを返すサーバーが多いため、受け付けられてもメールボックスが実在するとは限りません。また、プローブを不正行為とみなす運営者もいます。メールは送信していません。",
+  "address.probe-accepted": "メールサーバー {host} は宛先を受け付けました: {reply}",
+  "address.probe-refused": "メールサーバー {host} は宛先を拒否しました: {reply}",
+  "address.probe-temporary": "メールサーバー {host} は一時的なエラーを返しました: {reply}",
+  "address.probe-failed": "SMTP プローブで宛先についての応答を得られませんでした（ホスト {host}）: {reply}",
 } satisfies Record<string, string>;
