@@ -120,6 +120,8 @@ const EDGE_JUNK_END = /[\s`'"<>,;:\\]+$/;
 
 /** The address the user most likely meant, or undefined when nothing looks mistyped. */
 export function suggestAddress(raw: string): Suggestion | undefined {
+  // Nobody mistypes a 300-character address; and edit distances on huge input are slow.
+  if (raw.length > 320) return undefined;
   const reasons = new Set<string>();
   const n = normalizeInputChars(raw);
   let s = n.text;

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { type AddressReport, checkAddress } from "../address/check.ts";
 import { UserError } from "../core/errors.ts";
-import { checkDomain, type DomainReport } from "../dns/domain-check.ts";
+import { checkDomain, domainArgToAscii, type DomainReport } from "../dns/domain-check.ts";
 import { renderFindings } from "../dns/finding.ts";
 import { httpsFetcher } from "../dns/mta-sts.ts";
 import { DEFAULT_TIMEOUT_MS, DnsResolver, dnsServerFrom } from "../dns/resolver.ts";
@@ -159,11 +159,20 @@ export function register(program: Command): void {
       const resolver = resolverOf(opts);
       const fetcher = httpsFetcher(resolver);
       const out: unknown[] = [];
+      let bad = 0;
       for (const d of domains) {
-        const r = await checkDomain(resolver, d, { ip: opts.ip, selectors: opts.selector, fetcher });
+        const ascii = domainArgToAscii(d);
+        if (!ascii) {
+          // One bad argument does not stop the others; the exit code tells.
+          process.stderr.write(`mailtrace: ${t(lang, "domain.not-a-domain", { domain: d })}\n`);
+          bad++;
+          continue;
+        }
+        const r = await checkDomain(resolver, ascii, { ip: opts.ip, selectors: opts.selector, fetcher });
         if (format === "json") out.push(domainJson(r, lang));
         else process.stdout.write(`${domainText(r, lang)}\n\n`);
       }
       if (format === "json") process.stdout.write(`${formatJson(out)}\n`);
+      if (bad) process.exitCode = 1;
     });
 }

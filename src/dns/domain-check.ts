@@ -33,6 +33,24 @@ export function normalizeDomainArg(raw: string): string {
   return raw.trim().replace(/^.*@/, "").replace(/\.$/, "").toLowerCase();
 }
 
+/** The domain in DNS (A-label) form, or undefined when it cannot be a host name. */
+export function domainArgToAscii(raw: string): string | undefined {
+  const d = normalizeDomainArg(raw);
+  if (!d) return undefined;
+  let ascii = d;
+  if (/[^\x00-\x7f]/.test(d)) {
+    try {
+      ascii = new URL(`http://${d}/`).hostname;
+    } catch {
+      return undefined;
+    }
+  }
+  if (ascii.length > 253) return undefined;
+  const labels = ascii.split(".");
+  const ok = labels.every((l) => /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?$/.test(l));
+  return ok ? ascii : undefined;
+}
+
 export async function checkDomain(resolver: DnsResolver, rawDomain: string, o: DomainCheckOptions): Promise<DomainReport> {
   const domain = normalizeDomainArg(rawDomain);
   const mail = await checkMailDomain(resolver, domain);

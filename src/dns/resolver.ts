@@ -9,7 +9,7 @@ import { isIP } from "node:net";
 import { UserError } from "../core/errors.ts";
 
 export type RecordType = "A" | "AAAA" | "MX" | "TXT" | "CNAME" | "PTR" | "NS";
-export type LookupStatus = "ok" | "nxdomain" | "nodata" | "servfail" | "refused" | "timeout" | "error";
+export type LookupStatus = "ok" | "nxdomain" | "nodata" | "servfail" | "refused" | "timeout" | "unreachable" | "error";
 
 export interface MxRecord {
   exchange: string;
@@ -76,6 +76,7 @@ const STATUS_BY_CODE: Record<string, LookupStatus> = {
   ESERVFAIL: "servfail",
   EREFUSED: "refused",
   ETIMEOUT: "timeout",
+  ECONNREFUSED: "unreachable",
 };
 
 export class DnsResolver {

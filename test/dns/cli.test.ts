@@ -88,6 +88,10 @@ test("check domain: failed lookups are findings, text output in Japanese, bad fl
   const r = run(["check", "domain", "broken.test", "--dns-server", dns.server, "--lang", "ja"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\[エラー\] broken\.test の MX レコードの DNS 問い合わせに失敗しました（servfail/);
+  const skipped = run(["check", "domain", "a..b", "aonly.test", "--dns-server", dns.server, "--lang", "en"]);
+  assert.equal(skipped.code, 1, "a bad domain argument is reported, the others still checked");
+  assert.match(skipped.stderr, /"a\.\.b" is not a domain name/);
+  assert.match(skipped.stdout, /^aonly\.test\n/);
   const bad = run(["check", "domain", "good.test", "--dns-server", "dns.example"]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim().split("\n").length, 1);

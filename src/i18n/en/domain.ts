@@ -1,6 +1,6 @@
 /** Texts of the domain checks (src/dns). */
 export const domain = {
-  "domain.lookup-failed": "The DNS lookup of {type} for {name} failed ({status}, server {server}), so this part could not be checked. servfail: the domain's DNS servers are broken or unreachable; timeout: no answer in time; refused: the server would not answer. Try again later.",
+  "domain.lookup-failed": "The DNS lookup of {type} for {name} failed ({status}, server {server}), so this part could not be checked. servfail: the domain's DNS servers are broken or unreachable; timeout: no answer in time; refused: the server would not answer; unreachable: the DNS server itself could not be reached. Try again later.",
   "domain.nxdomain": "The domain {domain} does not exist in DNS (NXDOMAIN). Mail to it cannot be delivered: check the spelling.",
   "domain.implicit-mx": "{domain} has no MX record; mail goes to its own address ({addresses}) as a fallback. This works, but an MX record is expected.",
   "domain.no-mail-host": "{domain} exists but has neither MX nor A/AAAA records: mail to it cannot be delivered.",
@@ -78,4 +78,5 @@ export const domain = {
   "domain.label.severity.info": "INFO",
   "domain.label.severity.warning": "WARN",
   "domain.label.severity.error": "ERROR",
+  "domain.not-a-domain": "\"{domain}\" is not a domain name; skipped.",
 } satisfies Record<string, string>;

@@ -1,6 +1,6 @@
 /** ドメイン検査 (src/dns) の文言。 */
 export const domain = {
-  "domain.lookup-failed": "{name} の {type} レコードの DNS 問い合わせに失敗しました（{status}、サーバー {server}）。このため、この項目は確認できていません。servfail はドメインの DNS サーバーの故障または到達不能、timeout は時間内に応答がないこと、refused はサーバーが応答を拒否したことを示します。時間をおいて再度お試しください。",
+  "domain.lookup-failed": "{name} の {type} レコードの DNS 問い合わせに失敗しました（{status}、サーバー {server}）。このため、この項目は確認できていません。servfail はドメインの DNS サーバーの故障または到達不能、timeout は時間内に応答がないこと、refused はサーバーが応答を拒否したこと、unreachable は問い合わせ先の DNS サーバー自体に接続できないことを示します。時間をおいて再度お試しください。",
   "domain.nxdomain": "ドメイン {domain} は DNS に存在しません（NXDOMAIN）。このドメイン宛てのメールは配送できません。つづりをご確認ください。",
   "domain.implicit-mx": "{domain} には MX レコードがないため、代わりにドメイン自身のアドレス（{addresses}）へ配送されます。配送は可能ですが、MX レコードの設定をお勧めします。",
   "domain.no-mail-host": "{domain} は存在しますが、MX レコードも A/AAAA レコードもありません。このドメイン宛てのメールは配送できません。",
@@ -78,4 +78,5 @@ export const domain = {
   "domain.label.severity.info": "情報",
   "domain.label.severity.warning": "注意",
   "domain.label.severity.error": "エラー",
+  "domain.not-a-domain": "「{domain}」はドメイン名ではないため、スキップしました。",
 } satisfies Record<string, string>;
