@@ -27,6 +27,12 @@ export const KNOWN_REAL_DOMAINS: ReadonlySet<string> = new Set([
   "126.com", "rambler.ru", "virgilio.it", "sky.com", "shaw.ca", "rogers.com", "bigpond.com", "ziggo.nl",
   "jcom.home.ne.jp", "eonet.ne.jp", "zaq.ne.jp", "au.com", "pdx.ne.jp", "emnet.ne.jp", "wcm.ne.jp",
   "inter7.jp", "tiki.ne.jp", "kcn.ne.jp", "mail.goo.ne.jp", "goo.jp", "ybb.ne.jp", "infoseek.jp",
+  "sannet.ne.jp", "nate.com", "spmode.ne.jp", "docomo.com", "softbank.jp", "aol.jp", "outlook.co.jp",
+  // Country versions of the big providers.
+  ...["com.tw", "com.hk", "co.kr", "com.au", "com.br", "com.ar", "com.mx", "co.in", "co.id", "com.sg", "com.ph",
+    "com.vn", "co.th", "ca", "es", "it", "de", "fr", "co.uk", "ie", "se", "no", "dk", "fi", "gr", "pl", "ro", "co.nz"].map((s) => `yahoo.${s}`),
+  ...["co.jp", "co.uk", "fr", "de", "it", "es", "nl", "be", "com.br", "com.ar", "com.au", "co.th", "co.kr"].map((s) => `hotmail.${s}`),
+  ...["jp", "co.uk", "fr", "de", "nl", "be", "it", "com.au", "ca"].map((s) => `live.${s}`),
 ]);
 
 /**

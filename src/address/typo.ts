@@ -28,6 +28,19 @@ function isPublicSuffix(s: string): boolean {
   return p.isIcann === true && p.publicSuffix === s;
 }
 
+function suffixOf(d: string): { name: string; suffix: string; valid: boolean } {
+  const p = parsePsl(d, { allowPrivateDomains: false });
+  const suffix = p.publicSuffix ?? "";
+  return { name: d.slice(0, Math.max(0, d.length - suffix.length - 1)), suffix, valid: p.isIcann === true };
+}
+
+/** Same name, both suffixes real and more than one edit apart. */
+function suffixSwapOnly(input: string, popular: string): boolean {
+  const a = suffixOf(input);
+  const b = suffixOf(popular);
+  return a.name === b.name && a.valid && !TYPO_PRONE_TLDS[a.suffix] && editDistance(a.suffix, b.suffix) > 1;
+}
+
 function popularName(d: string): string {
   return d.split(".")[0];
 }
@@ -61,7 +74,8 @@ export function suggestDomain(domain: string): string | undefined {
   for (const p of POPULAR_DOMAINS) if (d.startsWith(`${p}.`)) return p;
   // A one-letter name ("a.com") is too short to guess from.
   const popular = d.replace(/\.[^.]*$/, "").length >= 2 ? nearest(d, POPULAR_DOMAINS, allowedEdits) : undefined;
-  if (popular) return popular;
+  // Swapping one valid country suffix for another ("gmail.co.jp" -> "gmail.co.uk") is not a typo fix.
+  if (popular && !suffixSwapOnly(d, popular)) return popular;
   const labels = d.split(".");
   // "examplecom": the dot before the TLD was left out.
   if (labels.length === 1) {

@@ -35,6 +35,12 @@ test("Japanese carriers and providers", () => {
     ["example.co.jp", undefined],
     ["mail.com", undefined],
     ["gm.com", undefined],
+    ["yahoo.com.tw", undefined],
+    ["hotmail.co.uk", undefined],
+    ["sannet.ne.jp", undefined],
+    ["gmail.co.jp", undefined],
+    ["city.yokohama.lg.jp", undefined],
+    ["u-tokyo.ac.jp", undefined],
   ];
   for (const [input, expected] of cases) assert.equal(suggestDomain(input), expected, input);
 });
