@@ -83,6 +83,8 @@ const DSN_RE = /^\d\.\d{1,3}\.\d{1,3}$/;
 /** `550 5.1.1 <a@b>: text` -> dsn (enhanced code, else derived from the reply code's class). */
 function replyDsn(reply: string): string | undefined {
   const sp = reply.indexOf(" ");
+  const first = sp > 0 ? reply.slice(0, sp) : reply;
+  if (DSN_RE.test(first)) return first;
   const second = sp > 0 ? reply.slice(sp + 1, reply.indexOf(" ", sp + 1) >>> 0) : "";
   if (DSN_RE.test(second)) return second;
   const c = reply.charCodeAt(0);
@@ -263,7 +265,7 @@ function parseSmtpd(queueId: string, rest: string): Fact {
     const a = rest.slice(0, colon);
     if (ACTIONS.has(a)) return parsePolicy(actionWord(a), rest.slice(colon + 2), queueId, a === "reject" || a === "milter-reject" ? "reject" : "action");
   }
-  return { kind: "info", queueId };
+  return qidInfo(queueId, rest);
 }
 
 function parseCleanup(queueId: string, rest: string): Fact {
@@ -276,7 +278,7 @@ function parseCleanup(queueId: string, rest: string): Fact {
     else if (a === "warning" && rest.startsWith("warning: body ")) a = "warn";
     if (ACTIONS.has(a)) return parsePolicy(actionWord(a), rest.slice(colon + 2), queueId, "action");
   }
-  return { kind: "info", queueId };
+  return qidInfo(queueId, rest);
 }
 
 function parseQmgr(queueId: string, rest: string): Fact {
@@ -290,7 +292,7 @@ function parseQmgr(queueId: string, rest: string): Fact {
     return f;
   }
   if (rest.startsWith("to=<")) return parseDelivery("qmgr", queueId, rest);
-  return { kind: "info", queueId };
+  return qidInfo(queueId, rest);
 }
 
 function parseBounce(queueId: string, rest: string): Fact {
@@ -302,6 +304,23 @@ function parseBounce(queueId: string, rest: string): Fact {
     if (isQueueId(child)) return { kind: "notification", queueId, childQueueId: child, linkKind: "bounce", detail: rest };
   }
   return { kind: "info", queueId };
+}
+
+/** Queue-ID lines known to be timeline-only (anything else with a queue ID is kept as unparsed). */
+const QID_INFO_PREFIXES = [
+  "host ", "lost connection", "conversation with", "enabling PIX", "SASL authentication failed", "breaking line",
+  "warning: ", "replace: ", "prepend: ", "info: ", "filter: ", "bcc: ", "strip: ", "uid=", "sender=", "skipped",
+  "Cannot start TLS", "TLS is required", "Server certificate not", "certificate verification failed", "connect to ",
+  "mail for ", "delivery temporarily suspended", "status=", "to=<", "from=<", "orig_queue_id=", "client=",
+  "resent-message-id=", "message-id=", "removed", "placed on hold", "released from hold", "requeued", "expired",
+  "sender ", "postmaster ", "discard: ", "hold: ", "redirect: ", "reject: ", "milter-", "defer: ", "permit: ",
+  "Protocol error", "timeout after", "SMTPUTF8", "message size", "address resolver", "unreadable", "queue file",
+  "header ", "body ",
+];
+
+function qidInfo(queueId: string, rest: string): Fact {
+  for (const p of QID_INFO_PREFIXES) if (rest.startsWith(p)) return { kind: "info", queueId };
+  return { kind: "unparsed", queueId };
 }
 
 function parsePostfix(env: Envelope): Fact {
@@ -338,16 +357,15 @@ function parsePostfix(env: Envelope): Fact {
     case "retry":
     case "relay":
       if (rest.startsWith("to=<")) return parseDelivery(daemon, queueId, rest);
-      return { kind: "info", queueId };
+      return qidInfo(queueId, rest);
     case "bounce":
       return parseBounce(queueId, rest);
     case "postsuper":
       if (rest === "removed") return { kind: "removed", queueId };
       if (rest === "placed on hold") return { kind: "action", queueId, status: "hold", detail: rest };
-      return { kind: "info", queueId };
+      return qidInfo(queueId, rest);
     default:
-      // Queue-ID lines from other Postfix daemons (postdrop, sendmail, verify, ...) are timeline entries.
-      return { kind: "info", queueId };
+      return qidInfo(queueId, rest);
   }
 }
 

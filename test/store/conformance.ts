@@ -1,0 +1,173 @@
+/**
+ * Tests every store backend must pass: ingest hand-written Postfix logs through the real
+ * pipeline, then check trace rows, show timelines, links and idempotence.
+ * Usage: runStoreConformance("sqlite", async () => openStore(url)).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { ingestFiles } from "../../src/logs/ingest.ts";
+import type { Store } from "../../src/store/store.ts";
+import { buildTraceQuery } from "../../src/trace/query.ts";
+
+const H = "mx1";
+/** A day of traffic on one host, every line written by hand (times in UTC). */
+export const DAY_LOG = [
+  // 1. delivered through a content filter: 1111111111 -> filter -> re-injected as 2222222222
+  `Jun 10 09:00:00 ${H} postfix/smtpd[100]: connect from mail.example.com[192.0.2.10]`,
+  `Jun 10 09:00:01 ${H} postfix/smtpd[100]: 1111111111: client=mail.example.com[192.0.2.10]`,
+  `Jun 10 09:00:01 ${H} postfix/cleanup[101]: 1111111111: message-id=<m1@example.com>`,
+  `Jun 10 09:00:01 ${H} postfix/qmgr[102]: 1111111111: from=<Alice@Example.com>, size=1200, nrcpt=1 (queue active)`,
+  `Jun 10 09:00:02 ${H} postfix/smtpd[103]: 2222222222: client=localhost[127.0.0.1]`,
+  `Jun 10 09:00:02 ${H} postfix/cleanup[101]: 2222222222: message-id=<m1@example.com>`,
+  `Jun 10 09:00:02 ${H} postfix/qmgr[102]: 2222222222: from=<alice@example.com>, size=1500, nrcpt=1 (queue active)`,
+  `Jun 10 09:00:02 ${H} postfix/smtp[104]: 1111111111: to=<bob@corp.example.jp>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 2222222222)`,
+  `Jun 10 09:00:02 ${H} postfix/qmgr[102]: 1111111111: removed`,
+  `Jun 10 09:00:03 ${H} postfix/lmtp[105]: 2222222222: to=<bob@corp.example.jp>, relay=mail.corp.example.jp[private/dovecot-lmtp], delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 <bob@corp.example.jp> Saved)`,
+  `Jun 10 09:00:03 ${H} postfix/qmgr[102]: 2222222222: removed`,
+  `Jun 10 09:00:04 ${H} postfix/smtpd[100]: disconnect from mail.example.com[192.0.2.10] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5`,
+  // 2. rejected at RCPT (NOQUEUE)
+  `Jun 10 10:00:00 ${H} postfix/smtpd[106]: NOQUEUE: reject: RCPT from unknown[198.51.100.23]: 550 5.1.1 <nobody@example.jp>: Recipient address rejected: User unknown in local recipient table; from=<carol@example.net> to=<nobody@example.jp> proto=ESMTP helo=<x.example.net>`,
+  // 3. accepted, bounced by the remote server, with a non-delivery notification 4444444444
+  `Jun 10 11:00:00 ${H} postfix/pickup[107]: 3333333333: uid=1000 from=<dave>`,
+  `Jun 10 11:00:00 ${H} postfix/cleanup[101]: 3333333333: message-id=<m3@mx1.example.jp>`,
+  `Jun 10 11:00:00 ${H} postfix/qmgr[102]: 3333333333: from=<dave@example.jp>, size=800, nrcpt=2 (queue active)`,
+  `Jun 10 11:00:01 ${H} postfix/smtp[104]: 3333333333: to=<erin@example.org>, relay=mx.example.org[198.51.100.8]:25, delay=1, delays=0/0/0.5/0.5, dsn=5.1.1, status=bounced (host mx.example.org[198.51.100.8] said: 550 5.1.1 <erin@example.org>: user unknown (in reply to RCPT TO command))`,
+  `Jun 10 11:00:01 ${H} postfix/smtp[104]: 3333333333: to=<frank@sub.example.org>, relay=mx.sub.example.org[198.51.100.9]:25, delay=1, delays=0/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 OK)`,
+  `Jun 10 11:00:01 ${H} postfix/smtp[104]: 3333333333: this line is not understood`,
+  `Jun 10 11:00:01 ${H} postfix/cleanup[101]: 4444444444: message-id=<20240610110001.4444444444@mx1.example.jp>`,
+  `Jun 10 11:00:01 ${H} postfix/bounce[108]: 3333333333: sender non-delivery notification: 4444444444`,
+  `Jun 10 11:00:01 ${H} postfix/qmgr[102]: 4444444444: from=<>, size=2400, nrcpt=1 (queue active)`,
+  `Jun 10 11:00:01 ${H} postfix/qmgr[102]: 3333333333: removed`,
+  `Jun 10 11:00:02 ${H} postfix/local[109]: 4444444444: to=<dave@example.jp>, relay=local, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)`,
+  `Jun 10 11:00:02 ${H} postfix/qmgr[102]: 4444444444: removed`,
+  // 4. queue ID reuse: 1111111111 again, a new message
+  `Jun 10 12:00:00 ${H} postfix/smtpd[110]: 1111111111: client=other.example.net[192.0.2.99]`,
+  `Jun 10 12:00:00 ${H} postfix/cleanup[101]: 1111111111: message-id=<m4@example.net>`,
+  `Jun 10 12:00:00 ${H} postfix/qmgr[102]: 1111111111: from=<gina@example.net>, size=500, nrcpt=1 (queue active)`,
+  `Jun 10 12:00:01 ${H} postfix/smtp[104]: 1111111111: to=<hank@nowhere.example>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.nowhere.example[198.51.100.77]:25: Connection refused)`,
+  // 5. held by header_checks, no delivery
+  `Jun 10 13:00:00 ${H} postfix/smtpd[111]: 5555555555: client=mail.example.com[192.0.2.10]`,
+  `Jun 10 13:00:00 ${H} postfix/cleanup[101]: 5555555555: hold: header Subject: Urgent invoice from mail.example.com[192.0.2.10]; from=<alice@example.com> to=<ivy@example.jp> proto=ESMTP helo=<mail.example.com>`,
+  `Jun 10 13:00:00 ${H} postfix/cleanup[101]: 5555555555: message-id=<m5@example.com>`,
+  // 6. a line of another program
+  `Jun 10 13:00:01 ${H} dovecot: imap(ivy): Logged out`,
+].join("\n");
+
+/** The next day: the deferred message of (4) expires. */
+export const NEXT_LOG = [
+  `Jun 11 12:00:01 ${H} postfix/qmgr[102]: 1111111111: from=<gina@example.net>, status=expired, returned to sender`,
+  `Jun 11 12:00:01 ${H} postfix/qmgr[102]: 1111111111: removed`,
+].join("\n");
+
+export function runStoreConformance(name: string, open: () => Promise<Store>): void {
+  const dir = mkdtempSync(join(tmpdir(), `mailtrace-${name}-`));
+  const day = join(dir, "maillog.1");
+  const next = join(dir, "maillog.gz");
+  writeFileSync(day, `${DAY_LOG}\n`);
+  writeFileSync(next, gzipSync(`${NEXT_LOG}\n`));
+  const all = { since: "2024-06-01T00:00:00Z", limit: 100 };
+  const opts = { year: 2024, tz: "UTC" };
+
+  test(`${name}: ingest counts lines, events, messages, unparsed; a missing file does not stop the batch`, async () => {
+    const store = await open();
+    try {
+      const s = await ingestFiles(store, [day, join(dir, "missing.log"), next], opts);
+      assert.equal(s.lines, DAY_LOG.split("\n").length + NEXT_LOG.split("\n").length);
+      assert.equal(s.files, 2);
+      assert.equal(s.errors.length, 1);
+      assert.match(s.errors[0].message, /missing\.log/);
+      assert.equal(s.unparsed, 1);
+      assert.equal(s.otherPrograms, 1);
+      assert.equal(s.messages, 7); // 1111(a), 2222, NOQUEUE, 3333, 4444, 1111(b), 5555
+      assert.ok(s.events >= 30, `events ${s.events}`);
+      // idempotent: the same files again store nothing
+      const again = await ingestFiles(store, [next, day], opts);
+      assert.deepEqual([again.events, again.messages], [0, 0]);
+      const st = await store.stats();
+      assert.equal(st.messages, 7);
+      assert.equal(st.events, s.events);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: trace rows, statuses and filters`, async () => {
+    const store = await open();
+    try {
+      const rows = await store.trace(buildTraceQuery(all));
+      const summary = rows.map((r) => `${r.queueId ?? "-"} ${r.recipient ?? "-"} ${r.status}`);
+      assert.deepEqual(summary, [
+        "5555555555 ivy@example.jp quarantined",
+        "1111111111 hank@nowhere.example failed",
+        "4444444444 dave@example.jp delivered",
+        "3333333333 erin@example.org failed",
+        "3333333333 frank@sub.example.org delivered",
+        "- nobody@example.jp failed",
+        "2222222222 bob@corp.example.jp delivered",
+        "1111111111 bob@corp.example.jp delivered",
+      ].sort((a, b) => summary.indexOf(a) - summary.indexOf(b)));
+      assert.equal(rows.length, 8);
+      // newest first
+      for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1].time >= rows[i].time);
+      const held = rows[0];
+      assert.equal(held.subject, "Urgent invoice");
+      assert.equal(held.clientIp, "192.0.2.10");
+      const reject = rows.find((r) => r.queueId === null);
+      assert.equal(reject?.sender, "carol@example.net");
+      assert.equal(reject?.dsn, "5.1.1");
+      assert.equal(reject?.clientIp, "198.51.100.23");
+      const q = (x: Record<string, string>) => store.trace(buildTraceQuery({ ...all, ...x }));
+      assert.deepEqual((await q({ recipient: "BOB@corp.example.jp" })).length, 2);
+      assert.deepEqual((await q({ recipient: "*@example.org" })).map((r) => r.recipient), ["erin@example.org"]);
+      assert.deepEqual((await q({ recipient: "*.example.org" })).map((r) => r.recipient), ["frank@sub.example.org"]);
+      assert.deepEqual((await q({ recipient: "fr*" })).map((r) => r.recipient), ["frank@sub.example.org"]);
+      assert.deepEqual((await q({ recipient: "*nowhere*" })).map((r) => r.recipient), ["hank@nowhere.example"]);
+      assert.equal((await q({ sender: "alice@example.com" })).length, 3);
+      assert.equal((await q({ sender: "*@example.com" })).length, 3);
+      assert.equal((await q({ messageId: "<m1@example.com>" })).length, 2);
+      assert.equal((await q({ queueId: "1111111111" })).length, 2);
+      assert.equal((await q({ clientIp: "192.0.2.10" })).length, 2);
+      assert.equal((await q({ status: "failed,quarantined" })).length, 4);
+      assert.equal((await q({ since: "2024-06-10T10:30:00Z", until: "2024-06-10T11:30:00Z" })).length, 3);
+      assert.equal((await q({ limit: "2" })).length, 2);
+      const bounced = rows.find((r) => r.recipient === "erin@example.org");
+      assert.equal(bounced?.relay, "mx.example.org[198.51.100.8]:25");
+      assert.match(bounced?.detail ?? "", /550 5\.1\.1/);
+      const expired = rows.find((r) => r.recipient === "hank@nowhere.example");
+      assert.match(expired?.detail ?? "", /expired/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: show follows re-injection and bounce links, timeline in order, unparsed kept raw`, async () => {
+    const store = await open();
+    try {
+      const a = await store.show("m1@example.com");
+      assert.deepEqual(a.messages.map((m) => m.queueId), ["1111111111", "2222222222"]);
+      const viaQid = await store.show("2222222222");
+      assert.deepEqual(viaQid.messages.map((m) => m.queueId), ["1111111111", "2222222222"]);
+      assert.equal(viaQid.messages[0].link?.kind, "relay");
+      for (let i = 1; i < a.events.length; i++) assert.ok(a.events[i - 1].time <= a.events[i].time);
+      assert.equal(a.events[0].text, "1111111111: client=mail.example.com[192.0.2.10]");
+      const b = await store.show("3333333333");
+      assert.deepEqual(b.messages.map((m) => m.queueId), ["3333333333", "4444444444"]);
+      assert.equal(b.messages[1].link?.kind, "bounce");
+      assert.ok(b.events.some((e) => e.kind === "unparsed" && e.text.includes("this line is not understood") && e.text.startsWith("Jun 10")));
+      assert.deepEqual(b.recipients.map((r) => `${r.queueId} ${r.recipient} ${r.status}`).sort(), [
+        "3333333333 erin@example.org failed", "3333333333 frank@sub.example.org delivered", "4444444444 dave@example.jp delivered",
+      ]);
+      // the reused queue ID shows both messages, each on its own
+      const reuse = await store.show("1111111111");
+      assert.ok(reuse.messages.length >= 2);
+      const none = await store.show("NOSUCHID99");
+      assert.equal(none.messages.length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+}
