@@ -82,7 +82,6 @@ const mailboxfull: Phrases = [
   /\bboite du destinataire pleine\b/,
   /\baccount storage limit\b/,
   /\baccount disabled temporarl?il?y for exceeding receiving limits\b/,
-  /\binsufficient system storage\b/,
 ];
 
 /** The message is bigger than the receiving system allows. */
@@ -399,8 +398,7 @@ const securityerror: Phrases = [
 
 /** The receiving server broke down or is misconfigured. */
 const systemerror: Phrases = [
-  /\b(?:mail|message) (?:forwarding |routing )?loop/,
-  /\b(?:aliasing\/forwarding loop|loops back to myself|loop was found)\b/,
+  /\b(?:aliasing\/forwarding loop|loops back to myself|loop was found|would create a mail loop)\b/,
   /\blocal (?:configuration )?(?:error|problem)\b|\btemporary local problem\b/,
   /\b(?:server|system|mail system) (?:config(?:uration)? error|is misconfigured)\b/,
   /\binternal (?:server )?error\b/,

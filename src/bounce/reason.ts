@@ -250,6 +250,8 @@ export function classifyReason(input: ReasonInput): Reason {
 function fallback(f: Facts): Reason | "" {
   const named = f.byStatus;
   if (named && !RETRY.has(named) && f.diagnosticType !== "X-UNIX" && f.diagnosticType !== "X-POSTFIX") return named;
+  // Here a spam or virus verdict counts even before DATA: pre-queue filters and IP-based
+  // "spam source" refusals answer at RCPT too.
   for (const r of TEXT_ORDER) if (says(r, f.text)) return r;
   if (named) return named;
   const head = f.status.slice(0, 3);

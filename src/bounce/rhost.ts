@@ -290,7 +290,7 @@ const mimecast: Provider = {
   hosts: ["mimecast.com", "mimecast.co.za", "mimecast-offshore.com"],
   signature: /\bmimecast\.com\/docs\b/,
   rules: [
-    [/\bvirus\b|\bspamsignature\b|\bmalware\b/, "virusdetected"],
+    [/\bvirus\b|spamsignature|\bmalware\b/, "virusdetected"],
     [/\bhost network not allowed\b|\bsecurity polic|\bpolicy\b/, "policyviolation"],
     [/\binvalid recipient\b|\brecipient address rejected\b|\bno such user\b/, "userunknown"],
     [/\bspam\b|\breputation\b/, "spamdetected"],

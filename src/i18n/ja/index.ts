@@ -1,5 +1,6 @@
 import type { Catalogue } from "../index.ts";
 import { address } from "./address.ts";
+import { bounce } from "./bounce.ts";
 import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
 import { headers } from "./headers.ts";
@@ -7,4 +8,4 @@ import { domain } from "./domain.ts";
 import { trace } from "./trace.ts";
 
 /** 日本語カタログ: モジュールごとのセクションを合わせたもの。コードはモジュール名で始まる。 */
-export const ja: Catalogue = { ...common, ...bouncereport, ...address, ...domain, ...trace, ...headers };
+export const ja: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...headers };
