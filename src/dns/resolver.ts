@@ -95,7 +95,20 @@ export class DnsResolver {
     }
   }
 
-  async lookup<T extends RecordType>(name: string, type: T): Promise<Lookup<T>> {
+  /** One question is asked once per resolver (one CLI run): a batch of addresses at one domain costs one MX lookup. */
+  private readonly answers = new Map<string, Promise<Lookup>>();
+
+  lookup<T extends RecordType>(name: string, type: T): Promise<Lookup<T>> {
+    const key = `${type} ${name.toLowerCase()}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = this.ask(name, type);
+      this.answers.set(key, answer);
+    }
+    return answer as Promise<Lookup<T>>;
+  }
+
+  private async ask<T extends RecordType>(name: string, type: T): Promise<Lookup<T>> {
     const result: Lookup<T> = { name, type, status: "ok", records: [] };
     try {
       const raw = (await this.resolver.resolve(name, type)) as unknown[];
@@ -118,8 +131,9 @@ export class DnsResolver {
     return async (name: string, type: string) => {
       const r = await this.lookup(name, type as RecordType);
       if (r.status === "ok") {
+        // Copies: mailauth sorts MX lists in place, and answers are shared through the cache.
         if (type === "TXT") return (r.records as string[]).map((s) => [s]);
-        return r.records as unknown[];
+        return (r.records as unknown[]).map((x) => (typeof x === "object" && x ? { ...x } : x));
       }
       const code = Object.entries(STATUS_BY_CODE).find(([, s]) => s === r.status)?.[0] ?? "EFAIL";
       const err = new Error(`${type} ${name}: ${r.status}`) as NodeJS.ErrnoException;
