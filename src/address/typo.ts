@@ -140,6 +140,13 @@ export function suggestAddress(raw: string): Suggestion | undefined {
   const n = normalizeInputChars(raw);
   let s = n.text;
   if (n.mapped.length) reasons.add("fullwidth-characters");
+  if (s !== s.trim()) reasons.add("spaces");
+  // "Taro Yamada <taro@example.jp>" pasted from a mail header: the address is inside <>.
+  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(s);
+  if (angle && s.trim() !== angle[0]) {
+    s = angle[1];
+    reasons.add("display-name");
+  }
   if (/^mailto:/i.test(s)) {
     s = s.replace(/^mailto:/i, "");
     reasons.add("mailto-prefix");

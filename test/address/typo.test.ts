@@ -54,6 +54,9 @@ test("mechanical slips", () => {
     ["taro@exam_ple.co.jp", "taro@exam-ple.co.jp"],
     ["mailto:taro@example.co.jp", "taro@example.co.jp"],
     ["<taro@example.co.jp>", "taro@example.co.jp"],
+    [" taro@example.co.jp ", "taro@example.co.jp"],
+    ["Taro Yamada <taro@example.co.jp>", "taro@example.co.jp"],
+    ["taro@example.co.jp;", "taro@example.co.jp"],
     ["ｔａｒｏ＠ｄｏｃｏｍｏ．ｎｅ．ｊｐ", "taro@docomo.ne.jp"],
     ["taro@example.co.jp", undefined],
   ];

@@ -97,4 +97,5 @@ export const address = {
   "address.probe-refused": "The mail server {host} refused the recipient: {reply}",
   "address.probe-temporary": "The mail server {host} answered with a temporary error: {reply}",
   "address.probe-failed": "The SMTP probe got no answer about the recipient (host {host}): {reply}",
+  "address.fix.display-name": "only the address inside <> kept",
 } satisfies Record<string, string>;

@@ -97,4 +97,5 @@ export const address = {
   "address.probe-refused": "メールサーバー {host} は宛先を拒否しました: {reply}",
   "address.probe-temporary": "メールサーバー {host} は一時的なエラーを返しました: {reply}",
   "address.probe-failed": "SMTP プローブで宛先についての応答を得られませんでした（ホスト {host}）: {reply}",
+  "address.fix.display-name": "<> 内のアドレスのみを使用",
 } satisfies Record<string, string>;
