@@ -4,8 +4,9 @@ import { bounce } from "./bounce.ts";
 import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
 import { headers } from "./headers.ts";
+import { demo } from "./demo.ts";
 import { domain } from "./domain.ts";
 import { trace } from "./trace.ts";
 
 /** The English catalogue: one section per module, merged. Codes are namespaced by module. */
-export const en: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...headers };
+export const en: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...headers, ...demo };

@@ -4,8 +4,9 @@ import { bounce } from "./bounce.ts";
 import { bouncereport } from "./bouncereport.ts";
 import { common } from "./common.ts";
 import { headers } from "./headers.ts";
+import { demo } from "./demo.ts";
 import { domain } from "./domain.ts";
 import { trace } from "./trace.ts";
 
 /** 日本語カタログ: モジュールごとのセクションを合わせたもの。コードはモジュール名で始まる。 */
-export const ja: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...headers };
+export const ja: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...headers, ...demo };
