@@ -1,0 +1,162 @@
+/**
+ * npm run bench — ingest throughput, memory and trace query latency over a generated,
+ * realistic Postfix log (src/demo/postfix-log.ts), beside two baselines on the same file:
+ * `wc -l` (the machine's floor: reading the bytes) and pflogsumm (Debian package; the field's
+ * usual Postfix log tool, which only summarises while we parse, correlate and index).
+ *
+ *   node bench/ingest.ts [--lines N] [--keep] [--queries N]
+ *
+ * Ingest runs as `bin/mailtrace ingest` in a child process under /usr/bin/time, so the peak
+ * RSS is the whole process's. Query latency goes through the library API (buildTraceQuery +
+ * store.trace, as the CLI does) with values sampled from the log. Targets (issue 3): ingest
+ * >= 2x pflogsumm's lines/s, peak RSS < 500 MB and every query p95 < 50 ms at 10M lines.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { writePostfixLog } from "../src/demo/postfix-log.ts";
+import { openStore } from "../src/store/open.ts";
+import { buildTraceQuery, type TraceQueryInput } from "../src/trace/query.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    lines: { type: "string", default: "1000000" },
+    queries: { type: "string", default: "40" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const LINES = Number(args.lines);
+const QUERIES = Number(args.queries);
+if (!Number.isInteger(LINES) || LINES < 1000) {
+  console.error("bench: --lines must be an integer >= 1000");
+  process.exit(2);
+}
+
+const work = mkdtempSync(join(tmpdir(), "mailtrace-bench-ingest-"));
+const log = join(work, "mail.log");
+const db = join(work, "bench.db");
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+
+function timed(cmd: string, argv: string[]): { seconds: number; maxRssKb: number; status: number; stderr: string } {
+  // %M: peak RSS in KB (GNU time), on the last stderr line; wall time measured here (finer than %e).
+  const t0 = performance.now();
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", cmd, ...argv], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  const err = String(r.stderr);
+  const m = /TIME ([\d.]+) (\d+)\s*$/.exec(err);
+  if (!m) throw new Error(`could not time ${cmd}: ${err.slice(-500)}`);
+  return { seconds: (performance.now() - t0) / 1000, maxRssKb: Number(m[2]), status: r.status ?? -1, stderr: err.replace(/TIME [\d.]+ \d+\s*$/, "").trim() };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Values for queries, spread over the whole log: reservoir samples of recipients and Message-IDs. */
+async function sample(path: string, n: number): Promise<{ recipients: string[]; messageIds: string[] }> {
+  const recipients: string[] = [];
+  const messageIds: string[] = [];
+  let seenR = 0;
+  let seenM = 0;
+  let x = 12345;
+  const rand = (k: number) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % k;
+  };
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of rl) {
+    const to = / to=<([^>]+)>, relay=(?!127\.0\.0\.1)/.exec(line);
+    if (to) {
+      seenR++;
+      if (recipients.length < n) recipients.push(to[1]);
+      else if (rand(seenR) < n) recipients[rand(n)] = to[1];
+    }
+    const mid = /: message-id=<([^>]+)>/.exec(line);
+    if (mid) {
+      seenM++;
+      if (messageIds.length < n) messageIds.push(mid[1]);
+      else if (rand(seenM) < n) messageIds[rand(n)] = mid[1];
+    }
+  }
+  return { recipients, messageIds };
+}
+
+async function main(): Promise<void> {
+  console.log(`mailtrace ingest benchmark: ${fmt(LINES)} generated Postfix log lines (work dir ${work})`);
+
+  // About 10 lines per arrival; spread the log over 7 days ending now, so the default
+  // 48-hour query window holds a realistic share of it.
+  const spanSeconds = 7 * 86400;
+  const gen0 = performance.now();
+  const now = Date.now();
+  const g = await writePostfixLog(log, { start: now - spanSeconds * 1000, lines: LINES, seed: 42, meanGapSeconds: spanSeconds / (LINES / 10.4) });
+  const genSeconds = (performance.now() - gen0) / 1000;
+  const size = statSync(log).size;
+  console.log(`generated ${fmt(g.lines)} lines, ${mb(size)}, ${fmt(g.messages)} arrivals in ${genSeconds.toFixed(1)} s`);
+
+  // Warm the page cache so that no tool pays for the first read.
+  execFileSync("cat", [log], { stdio: ["ignore", "ignore", "ignore"] });
+
+  const wc = timed("wc", ["-l", log]);
+  const pfl = existsSync("/usr/sbin/pflogsumm") ? timed("/usr/sbin/pflogsumm", [log]) : undefined;
+  const ing = timed(join(ROOT, "bin/mailtrace"), ["ingest", "--store", `sqlite:${db}`, log]);
+  if (ing.status !== 0) throw new Error(`ingest failed (${ing.status}): ${ing.stderr}`);
+  const storeBytes = ["", "-wal", "-shm"].map((s) => (existsSync(db + s) ? statSync(db + s).size : 0)).reduce((a, b) => a + b, 0);
+
+  const rate = (s: number) => g.lines / Math.max(s, 0.001);
+  console.log("");
+  console.log("ingest (one process, bin/mailtrace ingest into a fresh SQLite store):");
+  console.log(`  wc -l        ${wc.seconds.toFixed(2).padStart(7)} s  ${fmt(rate(wc.seconds)).padStart(12)} lines/s   (floor)`);
+  if (pfl) console.log(`  pflogsumm    ${pfl.seconds.toFixed(2).padStart(7)} s  ${fmt(rate(pfl.seconds)).padStart(12)} lines/s   (baseline)`);
+  else console.log("  pflogsumm    not installed (apt-get install pflogsumm)");
+  console.log(`  mailtrace    ${ing.seconds.toFixed(2).padStart(7)} s  ${fmt(rate(ing.seconds)).padStart(12)} lines/s`);
+  if (pfl) console.log(`  ratio        ${(pfl.seconds / ing.seconds).toFixed(2)}x pflogsumm's lines/s (target >= 2x); wc -l is ${(ing.seconds / Math.max(wc.seconds, 0.001)).toFixed(0)}x faster`);
+  console.log(`  peak RSS     ${mb(ing.maxRssKb * 1024)} (target < 500 MB at 10M lines)`);
+  console.log(`  store size   ${mb(storeBytes)} (${(storeBytes / size).toFixed(2)}x the log)`);
+  console.log(`  ${ing.stderr.split("\n").filter(Boolean).pop() ?? ""}`);
+
+  // Query latency through the library, as `mailtrace trace` runs them (default window 48 h, limit 1000).
+  const s = await sample(log, Math.max(QUERIES, 10));
+  const store = await openStore(`sqlite:${db}`);
+  const kinds: { name: string; inputs: TraceQueryInput[] }[] = [
+    { name: "recipient (7d)", inputs: s.recipients.map((r) => ({ recipient: r, since: "7d" })) },
+    { name: "recipient *@domain", inputs: ["docomo.ne.jp", "gmail.com", "example.co.jp", "ezweb.ne.jp", "softbank.ne.jp"].map((d) => ({ recipient: `*@${d}` })) },
+    { name: "message-id", inputs: s.messageIds.map((m) => ({ messageId: m })) },
+    { name: "status", inputs: ["failed", "pending", "quarantined", "delivered", "failed,pending"].map((st) => ({ status: st })) },
+  ];
+  console.log("");
+  console.log(`trace query latency (library API, ${QUERIES} runs each after a warm-up; default 48 h window, limit 1000):`);
+  const worst: number[] = [];
+  for (const k of kinds) {
+    for (const input of k.inputs.slice(0, 3)) await store.trace(buildTraceQuery(input, now));
+    const ms: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < QUERIES; i++) {
+      const q = buildTraceQuery(k.inputs[i % k.inputs.length], now);
+      const t0 = performance.now();
+      rows += (await store.trace(q)).length;
+      ms.push(performance.now() - t0);
+    }
+    ms.sort((a, b) => a - b);
+    worst.push(percentile(ms, 95));
+    console.log(`  ${k.name.padEnd(20)} p50 ${percentile(ms, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(ms, 95).toFixed(2).padStart(7)} ms   (${(rows / QUERIES).toFixed(0)} rows/query)`);
+  }
+  await store.close();
+  console.log(`  worst p95 ${Math.max(...worst).toFixed(2)} ms (target < 50 ms at 10M lines)`);
+
+  if (args.keep) console.log(`\nkept: ${log} and ${db}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(`bench: ${(err as Error).message}`);
+  if (!args.keep) rmSync(work, { recursive: true, force: true });
+  process.exit(1);
+}
