@@ -27,7 +27,9 @@
  * `contentFilter` (true: a second smtpd on the same address and `reinjectPort`, and
  * content_filter = `filter:[address]:reinjectPort`, an smtp transport named "filter": mail
  * leaves the queue once to the filter port and comes back under a new queue ID, the way
- * amavisd re-injects through 127.0.0.1:10025), `maillogFile` (default `<dir>/maillog`; two
+ * amavisd re-injects through 127.0.0.1:10025; set `main: { content_filter: "" }` and a
+ * header_checks `FILTER filter:[address]:reinjectPort` to filter only some mail; `reinjectPort`
+ * picks the port), `maillogFile` (default `<dir>/maillog`; two
  * instances may share one file).
  *
  * Defaults keep tests fast: a 1 s queue run delay and 1-2 s backoff (a deferred message is
@@ -77,6 +79,8 @@ export interface PostfixOptions {
   main?: Record<string, string>;
   files?: Record<string, string>;
   contentFilter?: boolean;
+  /** Port of the re-injection smtpd (default: a free one), e.g. to name it in a header_checks FILTER action. */
+  reinjectPort?: number;
   maillogFile?: string;
   /** Keep the temp dir after stop() (for debugging a failing test). */
   keep?: boolean;
@@ -309,7 +313,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
   const users = options.users ?? ["alice", "bob", "postmaster"];
   const syslogName = options.syslogName ?? "postfix";
   const port = options.port ?? (await freeTcpPort(address));
-  const reinjectPort = options.contentFilter ? await freeTcpPort(address) : undefined;
+  const reinjectPort = options.contentFilter ? (options.reinjectPort ?? (await freeTcpPort(address))) : undefined;
 
   const dir = mkdtempSync(join(tmpdir(), `mailtrace-pf-${name}-`));
   chmodSync(dir, 0o755);

@@ -1,0 +1,273 @@
+/**
+ * End to end: two real Postfix instances on loopback (test/support/postfix.ts) write their
+ * maillog_files while real mail with known outcomes goes through them; then `bin/mailtrace
+ * ingest` reads both logs into a temp store and `trace`/`show --format json` must tell each
+ * story right.
+ *
+ *   client --swaks--> mx (127.0.0.2, example.test: alice, bob, postmaster; header_checks)
+ *   client --swaks--> out (127.0.0.3, syslog_name postfix-out, sender.test: carol) --relay--> mx
+ *                     out --transport--> 127.0.0.1:<nothing listens> (refused.test)
+ *
+ * Outcomes: delivered locally; rejected at RCPT (unknown user); accepted by out, then bounced by
+ * mx at RCPT (with the non-delivery notification back to carol); deferred (connection refused);
+ * relayed out -> mx and delivered; held by header_checks; sent through a content filter
+ * (header_checks FILTER to mx's own re-injection smtpd) and re-injected under a new queue ID.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { REPO_ROOT } from "../support/corpus.ts";
+import { freeTcpPort, instancePids, type PostfixInstance, type SendResult, startPostfix } from "../support/postfix.ts";
+
+const MAILTRACE = join(REPO_ROOT, "bin/mailtrace");
+
+interface Row {
+  time: string;
+  host: string;
+  queueId: string | null;
+  messageId: string | null;
+  sender: string | null;
+  recipient: string | null;
+  status: string;
+  dsn: string | null;
+  relay: string | null;
+  detail: string | null;
+  clientIp: string | null;
+  size: number | null;
+  subject: string | null;
+}
+
+interface ShowJson {
+  messages: { host: string; queueId: string; messageId: string | null; sender: string | null; link: { kind: string; from: string | null } | null }[];
+  recipients: { queueId: string; recipient: string | null; status: string; dsn: string | null; relay: string | null; detail: string | null }[];
+  events: { time: string; host: string; program: string; queueId: string; kind: string; recipient: string | null; dsn: string | null; text: string }[];
+}
+
+function mailtrace(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(MAILTRACE, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120_000 }, () => {
+  let mx: PostfixInstance;
+  let out: PostfixInstance;
+  let storeDir: string;
+  let store: string;
+  const sent: Record<string, SendResult> = {};
+
+  before(async () => {
+    storeDir = mkdtempSync(join(tmpdir(), "mailtrace-e2e-"));
+    store = `sqlite:${join(storeDir, "trace.db")}`;
+    const reinjectPort = await freeTcpPort("127.0.0.2");
+    mx = await startPostfix({
+      name: "mx",
+      address: "127.0.0.2",
+      domain: "example.test",
+      users: ["alice", "bob", "postmaster"],
+      contentFilter: true,
+      reinjectPort,
+      files: {
+        header_checks: [
+          "/^Subject:.*HOLDME/ HOLD quarantined for review",
+          `/^Subject:.*SCANME/ FILTER filter:[127.0.0.2]:${reinjectPort}`,
+          "",
+        ].join("\n"),
+      },
+      // Only mail that header_checks sends to the filter goes there.
+      main: { content_filter: "", header_checks: "regexp:$config_directory/header_checks" },
+    });
+    const deadPort = await freeTcpPort("127.0.0.1");
+    out = await startPostfix({
+      name: "out",
+      address: "127.0.0.3",
+      domain: "sender.test",
+      users: ["carol", "postmaster"],
+      syslogName: "postfix-out",
+      files: { transport: `example.test smtp:${mx.nexthop}\nrefused.test smtp:[127.0.0.1]:${deadPort}\n` },
+      main: { transport_maps: "texthash:$config_directory/transport" },
+    });
+
+    const from = "bob@client.test";
+    const client = "127.0.0.9";
+    sent.local = await mx.send({ from, to: "alice@example.test", subject: "e2e local", clientAddress: client });
+    sent.reject = await mx.send({ from, to: "nobody@example.test", subject: "e2e reject", clientAddress: client });
+    sent.hold = await mx.send({ from, to: "alice@example.test", subject: "HOLDME e2e hold", clientAddress: client });
+    sent.filter = await mx.send({ from, to: "alice@example.test", subject: "SCANME e2e filter", clientAddress: client });
+    sent.relay = await out.send({ from: "carol@sender.test", to: "alice@example.test", subject: "e2e relay", clientAddress: client });
+    sent.bounce = await out.send({ from: "carol@sender.test", to: "ghost@example.test", subject: "e2e bounce", clientAddress: client });
+    sent.defer = await out.send({ from: "carol@sender.test", to: "dave@refused.test", subject: "e2e defer", clientAddress: client });
+
+    // Settled: mx keeps only the held message, out only the deferred one, and carol got her bounce.
+    await mx.waitFor("only the held message queued", async () => {
+      const q = await mx.queue();
+      return q.length === 1 && q[0].queue_name === "hold";
+    });
+    await out.waitFor("only the deferred message queued", async () => {
+      const q = await out.queue();
+      return q.length === 1 && q[0].queue_name === "deferred" && q[0].recipients[0].address === "dave@refused.test";
+    });
+    await out.waitFor("carol's non-delivery notification", () => out.mailbox("carol").length === 1);
+    await mx.waitFor("alice's three messages", () => mx.mailbox("alice").length === 3);
+
+    const ingest = await mailtrace(["ingest", "--store", store, mx.maillog, out.maillog]);
+    assert.equal(ingest.code, 0, ingest.stderr);
+    console.log(`ingest: ${ingest.stdout.trim()}`);
+    assert.match(ingest.stdout, / 0 unparsed/, "every Postfix line of the real logs is understood");
+  });
+
+  after(async () => {
+    await out?.stop();
+    await mx?.stop();
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  });
+
+  async function trace(...args: string[]): Promise<Row[]> {
+    const r = await mailtrace(["trace", "--store", store, "--format", "json", "--since", "2h", ...args]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as Row[];
+  }
+
+  async function show(key: string): Promise<ShowJson> {
+    const r = await mailtrace(["show", "--store", store, "--format", "json", key]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as ShowJson;
+  }
+
+  test("all messages were sent as planned", () => {
+    for (const k of ["local", "hold", "filter", "relay", "bounce", "defer"]) {
+      assert.equal(sent[k].code, 0, `${k}: ${sent[k].transcript}`);
+      assert.ok(sent[k].queueId, `${k} got a queue ID`);
+    }
+    assert.notEqual(sent.reject.code, 0);
+    assert.match(sent.reject.transcript, /550 5\.1\.1/);
+  });
+
+  test("delivered locally", async () => {
+    const rows = await trace("--queue-id", sent.local.queueId as string);
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    const r = rows[0];
+    assert.equal(r.host, "mx");
+    assert.equal(r.status, "delivered");
+    assert.equal(r.recipient, "alice@example.test");
+    assert.equal(r.sender, "bob@client.test");
+    assert.equal(r.dsn, "2.0.0");
+    assert.equal(r.relay, "virtual");
+    assert.equal(r.clientIp, "127.0.0.9");
+    assert.equal(r.messageId, sent.local.messageId.replace(/^<|>$/g, ""));
+    assert.ok(r.size && r.size > 100);
+    assert.match(r.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+    assert.ok(Math.abs(Date.parse(r.time) - Date.now()) < 10 * 60_000, `time ${r.time} is now`);
+  });
+
+  test("rejected at RCPT: a NOQUEUE row", async () => {
+    const rows = (await trace("--recipient", "nobody@example.test")).filter((r) => r.host === "mx");
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    const r = rows[0];
+    assert.equal(r.status, "failed");
+    assert.equal(r.queueId, null);
+    assert.equal(r.dsn, "5.1.1");
+    assert.equal(r.sender, "bob@client.test");
+    assert.equal(r.clientIp, "127.0.0.9");
+    assert.match(r.detail ?? "", /User unknown in virtual mailbox table/);
+  });
+
+  test("accepted by out, bounced by mx, notification back to the sender", async () => {
+    const rows = await trace("--recipient", "ghost@example.test");
+    const outRow = rows.find((r) => r.host === "out");
+    assert.ok(outRow, JSON.stringify(rows));
+    assert.equal(outRow.queueId, sent.bounce.queueId);
+    assert.equal(outRow.status, "failed");
+    assert.equal(outRow.dsn, "5.1.1");
+    assert.match(outRow.relay ?? "", /127\.0\.0\.2/);
+    assert.match(outRow.detail ?? "", /said: 550 5\.1\.1 .*in reply to RCPT TO command/);
+    // mx refused it at RCPT: the other side of the same story, a NOQUEUE row from out's address.
+    const mxRow = rows.find((r) => r.host === "mx");
+    assert.equal(mxRow?.status, "failed");
+    assert.equal(mxRow?.clientIp, "127.0.0.3");
+
+    const s = await show(sent.bounce.queueId as string);
+    const notice = s.messages.find((m) => m.link?.kind === "bounce");
+    assert.ok(notice, `a linked notification: ${JSON.stringify(s.messages)}`);
+    assert.equal(notice.sender ?? "", "", "a notification has the null sender <>");
+    const noticeRcpt = s.recipients.find((r) => r.queueId === notice.queueId);
+    assert.equal(noticeRcpt?.recipient, "carol@sender.test");
+    assert.equal(noticeRcpt?.status, "delivered");
+    assert.ok(s.events.some((e) => e.program === "postfix-out/bounce" && e.text.includes(`sender non-delivery notification: ${notice.queueId}`)));
+    assertTimeOrder(s);
+  });
+
+  test("deferred: connection refused, still pending", async () => {
+    const rows = await trace("--recipient", "dave@refused.test");
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    const r = rows[0];
+    assert.equal(r.host, "out");
+    assert.equal(r.status, "pending");
+    assert.match(r.dsn ?? "", /^4\./);
+    assert.match(r.detail ?? "", /Connection refused/);
+    const pending = await trace("--status", "pending");
+    assert.deepEqual(pending.map((x) => x.recipient), ["dave@refused.test"]);
+  });
+
+  test("relayed out -> mx: one trace across both hosts", async () => {
+    const rows = (await trace("--sender", "carol@sender.test", "--recipient", "alice@example.test")).sort((a, b) => a.host.localeCompare(b.host));
+    assert.deepEqual(rows.map((r) => [r.host, r.status]), [["mx", "delivered"], ["out", "delivered"]]);
+    const outRow = rows[1];
+    assert.equal(outRow.queueId, sent.relay.queueId);
+    assert.match(outRow.relay ?? "", /^127\.0\.0\.2\[127\.0\.0\.2\]:\d+$/);
+    const mxQueueId = /queued as ([0-9A-F]+)/.exec(outRow.detail ?? "")?.[1];
+    assert.ok(mxQueueId, outRow.detail ?? "");
+    assert.equal(rows[0].queueId, mxQueueId);
+    assert.equal(rows[0].clientIp, "127.0.0.3");
+
+    const s = await show(sent.relay.queueId as string);
+    assert.deepEqual(s.messages.map((m) => [m.host, m.queueId]).sort(), [["mx", mxQueueId], ["out", sent.relay.queueId]].sort());
+    assert.ok(s.events.some((e) => e.host === "mx" && e.program === "postfix/virtual" && e.text.includes("status=sent")));
+    assertTimeOrder(s);
+    // The Message-ID finds the same story.
+    const byId = await show(sent.relay.messageId);
+    assert.deepEqual(byId.messages.map((m) => m.queueId).sort(), s.messages.map((m) => m.queueId).sort());
+  });
+
+  test("held by header_checks: quarantined", async () => {
+    const rows = await trace("--status", "quarantined");
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    assert.equal(rows[0].queueId, sent.hold.queueId);
+    assert.equal(rows[0].recipient, "alice@example.test");
+    assert.match(rows[0].detail ?? "", /HOLDME/);
+    const s = await show(sent.hold.queueId as string);
+    assert.ok(s.events.some((e) => e.program === "postfix/cleanup" && /hold: header Subject: HOLDME e2e hold/.test(e.text)));
+  });
+
+  test("content filter: re-injected under a new queue ID, one timeline", async () => {
+    const s = await show(sent.filter.queueId as string);
+    assert.equal(s.messages.length, 2, JSON.stringify(s.messages));
+    const first = s.messages.find((m) => m.queueId === sent.filter.queueId);
+    const second = s.messages.find((m) => m.queueId !== sent.filter.queueId);
+    assert.ok(first && second);
+    assert.equal(second.messageId, first.messageId);
+    const final = s.recipients.find((r) => r.queueId === second.queueId);
+    assert.equal(final?.status, "delivered");
+    assert.equal(final?.relay, "virtual");
+    assert.ok(s.events.some((e) => e.queueId === sent.filter.queueId && e.text.includes(`queued as ${second.queueId}`)));
+    assertTimeOrder(s);
+  });
+
+  test("no Postfix process is left once stopped", async () => {
+    await out.stop();
+    await mx.stop();
+    assert.deepEqual(instancePids(mx.configDir), []);
+    assert.deepEqual(instancePids(out.configDir), []);
+  });
+});
+
+function assertTimeOrder(s: ShowJson): void {
+  const times = s.events.map((e) => Date.parse(e.time));
+  for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1], `timeline in time order at ${i}: ${s.events[i].text}`);
+}
