@@ -87,6 +87,7 @@ async function sample(path: string, n: number): Promise<{ recipients: string[]; 
 }
 
 async function main(): Promise<void> {
+  if (!existsSync("/usr/bin/time")) throw new Error("/usr/bin/time (GNU time, for the peak RSS) is missing: apt-get install time");
   console.log(`mailtrace ingest benchmark: ${fmt(LINES)} generated Postfix log lines (work dir ${work})`);
 
   // About 10 lines per arrival; spread the log over 7 days ending now, so the default

@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { REPO_ROOT } from "../support/corpus.ts";
-import { freeTcpPort, instancePids, type PostfixInstance, type SendResult, startPostfix } from "../support/postfix.ts";
+import { freeTcpPort, instancePids, type PostfixInstance, type SendResult, skipUnlessPostfix, startPostfix } from "../support/postfix.ts";
 
 const MAILTRACE = join(REPO_ROOT, "bin/mailtrace");
 
@@ -55,7 +55,7 @@ function mailtrace(args: string[]): Promise<{ code: number; stdout: string; stde
   });
 }
 
-describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120_000 }, () => {
+describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120_000, skip: skipUnlessPostfix() }, () => {
   let mx: PostfixInstance;
   let out: PostfixInstance;
   let storeDir: string;

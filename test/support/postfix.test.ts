@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
-import { instancePids, startPostfix } from "./postfix.ts";
+import { instancePids, skipUnlessPostfix, startPostfix } from "./postfix.ts";
 
-test("postfix harness: deliver locally, reject unknown user, relay via a second instance, stop clean", async () => {
+test("postfix harness: deliver locally, reject unknown user, relay via a second instance, stop clean", { skip: skipUnlessPostfix() }, async () => {
   const mx = await startPostfix({ name: "mx", address: "127.0.0.2", domain: "example.test", users: ["alice", "postmaster"] });
   const out = await startPostfix({
     name: "out",

@@ -162,6 +162,16 @@ export interface PostfixInstance {
   stop(): Promise<void>;
 }
 
+/**
+ * For node:test's `skip` option: false when a real Postfix can be started here, else the
+ * one-line reason (Postfix and swaks come from Debian packages; .ci/run installs them).
+ */
+export function skipUnlessPostfix(): false | string {
+  for (const bin of [POSTFIX, SWAKS, "/usr/bin/script"]) if (!existsSync(bin)) return `${bin} is not installed (apt-get install postfix swaks)`;
+  if (process.getuid?.() !== 0) return "starting a throw-away Postfix needs root (it drops to the postfix user itself)";
+  return false;
+}
+
 const running = new Set<string>();
 let exitHookInstalled = false;
 
