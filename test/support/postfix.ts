@@ -59,7 +59,7 @@ import {
 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 const POSTFIX = "/usr/sbin/postfix";
 const POSTCONF = "/usr/sbin/postconf";
@@ -354,7 +354,8 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     setgid_group: "postdrop",
     syslog_name: syslogName,
     maillog_file: maillog,
-    maillog_file_prefixes: dir.startsWith("/tmp") ? "/tmp" : dir,
+    // Postfix writes maillog_file only under these prefixes (default /var, /dev/stdout).
+    maillog_file_prefixes: dirname(maillog),
     // Only 127.0.0.1 is an interface address here (127.0.0.2... are routed to lo but not
     // listed), and Postfix refuses an inet_interfaces it cannot find: the smtpd services name
     // their address in master.cf instead, which binds it directly.
