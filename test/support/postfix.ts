@@ -260,9 +260,17 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Synchronous only: a crashed test still leaves no Postfix behind.
-  process.on("exit", () => {
+  const killRunning = () => {
     for (const configDir of running) killAll(configDir);
-  });
+  };
+  process.on("exit", killRunning);
+  // Interrupted (Ctrl-C, a runner's SIGTERM): clean up, then die of the same signal as before.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      killRunning();
+      process.kill(process.pid, sig);
+    });
+  }
 }
 
 function masterCf(o: { address: string; port: number; reinjectPort?: number }): string {
