@@ -7,10 +7,11 @@
  *   client --swaks--> mx (127.0.0.2, example.test: alice, bob, postmaster; header_checks)
  *   client --swaks--> out (127.0.0.3, syslog_name postfix-out, sender.test: carol) --relay--> mx
  *                     out --transport--> 127.0.0.1:<nothing listens> (refused.test)
+ *   client --swaks--> late (127.0.0.4, maximal_queue_lifetime 3s) --> 127.0.0.1:<nothing listens>
  *
  * Outcomes: delivered locally; rejected at RCPT (unknown user); accepted by out, then bounced by
  * mx at RCPT (with the non-delivery notification back to carol); deferred (connection refused);
- * relayed out -> mx and delivered; held by header_checks; sent through a content filter
+ * deferred, retried, then expired and returned to the sender; relayed out -> mx and delivered; held by header_checks; sent through a content filter
  * (header_checks FILTER to mx's own re-injection smtpd) and re-injected under a new queue ID.
  */
 import assert from "node:assert/strict";
@@ -58,6 +59,7 @@ function mailtrace(args: string[]): Promise<{ code: number; stdout: string; stde
 describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120_000, skip: skipUnlessPostfix() }, () => {
   let mx: PostfixInstance;
   let out: PostfixInstance;
+  let late: PostfixInstance;
   let storeDir: string;
   let store: string;
   const sent: Record<string, SendResult> = {};
@@ -94,6 +96,16 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
       main: { transport_maps: "texthash:$config_directory/transport" },
     });
 
+    // Gives up on a message after 3 s of retries (every second): deferred, deferred, expired.
+    late = await startPostfix({
+      name: "late",
+      address: "127.0.0.4",
+      domain: "late.test",
+      users: ["frank", "postmaster"],
+      files: { transport: `expire.test smtp:[127.0.0.1]:${deadPort}\n` },
+      main: { transport_maps: "texthash:$config_directory/transport", maximal_queue_lifetime: "3s", bounce_queue_lifetime: "3s" },
+    });
+
     const from = "bob@client.test";
     const client = "127.0.0.9";
     sent.local = await mx.send({ from, to: "alice@example.test", subject: "e2e local", clientAddress: client });
@@ -103,6 +115,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
     sent.relay = await out.send({ from: "carol@sender.test", to: "alice@example.test", subject: "e2e relay", clientAddress: client });
     sent.bounce = await out.send({ from: "carol@sender.test", to: "ghost@example.test", subject: "e2e bounce", clientAddress: client });
     sent.defer = await out.send({ from: "carol@sender.test", to: "dave@refused.test", subject: "e2e defer", clientAddress: client });
+    sent.expire = await late.send({ from: "frank@late.test", to: "erin@expire.test", subject: "e2e expire", clientAddress: client });
 
     // Settled: mx keeps only the held message, out only the deferred one, and carol got her bounce.
     await mx.waitFor("only the held message queued", async () => {
@@ -115,14 +128,17 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
     });
     await out.waitFor("carol's non-delivery notification", () => out.mailbox("carol").length === 1);
     await mx.waitFor("alice's three messages", () => mx.mailbox("alice").length === 3);
+    await late.waitFor("frank's non-delivery notification", () => late.mailbox("frank").length === 1, { timeoutMs: 30_000 });
+    await late.waitForQueueEmpty();
 
-    const ingest = await mailtrace(["ingest", "--store", store, mx.maillog, out.maillog]);
+    const ingest = await mailtrace(["ingest", "--store", store, mx.maillog, out.maillog, late.maillog]);
     assert.equal(ingest.code, 0, ingest.stderr);
     console.log(`ingest: ${ingest.stdout.trim()}`);
     assert.match(ingest.stdout, / 0 unparsed/, "every Postfix line of the real logs is understood");
   });
 
   after(async () => {
+    await late?.stop();
     await out?.stop();
     await mx?.stop();
     if (storeDir) rmSync(storeDir, { recursive: true, force: true });
@@ -141,7 +157,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
   }
 
   test("all messages were sent as planned", () => {
-    for (const k of ["local", "hold", "filter", "relay", "bounce", "defer"]) {
+    for (const k of ["local", "hold", "filter", "relay", "bounce", "defer", "expire"]) {
       assert.equal(sent[k].code, 0, `${k}: ${sent[k].transcript}`);
       assert.ok(sent[k].queueId, `${k} got a queue ID`);
     }
@@ -215,6 +231,24 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
     assert.deepEqual(pending.map((x) => x.recipient), ["dave@refused.test"]);
   });
 
+  test("deferred, retried, expired: failed, with the notification linked", async () => {
+    const rows = await trace("--recipient", "erin@expire.test");
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    const r = rows[0];
+    assert.equal(r.host, "late");
+    assert.equal(r.queueId, sent.expire.queueId);
+    assert.equal(r.status, "failed");
+    assert.match(r.dsn ?? "", /^4\./, "the last attempt's transient code stays");
+    const s = await show(sent.expire.queueId as string);
+    const deferrals = s.events.filter((e) => e.queueId === sent.expire.queueId && e.text.includes("status=deferred"));
+    assert.ok(deferrals.length >= 2, `retried: ${deferrals.length} deferrals`);
+    assert.ok(s.events.some((e) => e.program === "postfix/qmgr" && e.text.includes("status=expired, returned to sender")));
+    const notice = s.messages.find((m) => m.link?.kind === "bounce");
+    assert.ok(notice, JSON.stringify(s.messages));
+    assert.equal(s.recipients.find((x) => x.queueId === notice.queueId)?.recipient, "frank@late.test");
+    assertTimeOrder(s);
+  });
+
   test("relayed out -> mx: one trace across both hosts", async () => {
     const rows = (await trace("--sender", "carol@sender.test", "--recipient", "alice@example.test")).sort((a, b) => a.host.localeCompare(b.host));
     assert.deepEqual(rows.map((r) => [r.host, r.status]), [["mx", "delivered"], ["out", "delivered"]]);
@@ -260,10 +294,10 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
   });
 
   test("no Postfix process is left once stopped", async () => {
-    await out.stop();
-    await mx.stop();
-    assert.deepEqual(instancePids(mx.configDir), []);
-    assert.deepEqual(instancePids(out.configDir), []);
+    for (const pf of [late, out, mx]) {
+      await pf.stop();
+      assert.deepEqual(instancePids(pf.configDir), [], `${pf.name} left no process`);
+    }
   });
 });
 
