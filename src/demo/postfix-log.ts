@@ -251,6 +251,7 @@ class LogState {
   private pidNext = 4000;
   readonly qmgrPid: number;
   readonly postscreenPid: number;
+  readonly anvilPid: number;
   private readonly cleanupPids: number[];
   private readonly freedIds: { id: string; at: number }[] = [];
   private readonly inUse = new Set<string>();
@@ -262,6 +263,7 @@ class LogState {
     this.lifetime = (o.queueLifetimeSeconds ?? 86400) * 1000;
     this.qmgrPid = this.pid();
     this.postscreenPid = this.pid();
+    this.anvilPid = this.pid();
     this.cleanupPids = [this.pid(), this.pid(), this.pid()];
   }
 
@@ -457,7 +459,10 @@ function remoteDelivery(
       g.at(te, "qmgr", qmgrPid(g), `${qid}: from=<${sender}>, status=expired, returned to sender`);
       return te;
     }
-    g.at(t, "smtp", g.pid(), `${qid}: to=<${rcpt}>, relay=${why.relay}, delay=${d.delay}, delays=${d.delays}, dsn=${why.dsn}, status=deferred (${why.text})`);
+    const apid = g.pid();
+    // smtp(8) logs a failed connection once without a queue ID, then the recipient's status.
+    if (why.relay === "none") g.at(t - 1, "smtp", apid, why.text);
+    g.at(t, "smtp", apid, `${qid}: to=<${rcpt}>, relay=${why.relay}, delay=${d.delay}, delays=${d.delays}, dsn=${why.dsn}, status=deferred (${why.text})`);
     if (!warned && t - queued > 4 * 3600_000 && sender) {
       warned = true;
       notification(g, t + 50, qid, sender, "delay");
@@ -645,12 +650,48 @@ function contentReject(g: LogState, t: number): void {
   g.dropped(qid);
 }
 
+/** Lines without a message: warnings, dropped sessions, anvil statistics (real logs are full of them). */
+function noise(g: LogState, t: number): void {
+  const r = g.rng;
+  const ip = `${r.pick(["198.51.100", "203.0.113", "192.0.2"])}.${r.int(250) + 1}`;
+  const pid = g.pid();
+  const x = r.next();
+  if (x < 0.3) {
+    g.at(t, "smtpd", pid, `warning: hostname mail${r.int(50)}.bulk-mailer.example.net does not resolve to address ${ip}: Name or service not known`);
+    g.at(t + 1, "smtpd", pid, `connect from unknown[${ip}]`);
+    g.at(t + 2000 + r.int(5000), "smtpd", pid, `lost connection after ${r.pick(["EHLO", "AUTH", "CONNECT", "STARTTLS"])} from unknown[${ip}]`);
+    g.at(t + 2001 + r.int(5000), "smtpd", pid, `disconnect from unknown[${ip}] ehlo=1 auth=0/1 commands=1/2`);
+  } else if (x < 0.55) {
+    g.at(t, "submission/smtpd", pid, `connect from unknown[${ip}]`);
+    g.at(t + 800, "submission/smtpd", pid, `warning: unknown[${ip}]: SASL LOGIN authentication failed: UGFzc3dvcmQ6`);
+    g.at(t + 1200, "submission/smtpd", pid, `disconnect from unknown[${ip}] ehlo=1 auth=0/1 rset=1 quit=1 commands=3/4`);
+  } else if (x < 0.75) {
+    const port = 20000 + r.int(40000);
+    g.at(t, "postscreen", g.postscreenPid, `CONNECT from [${ip}]:${port} to [192.0.2.25]:25`);
+    g.at(t + 3000 + r.int(2000), "postscreen", g.postscreenPid, `HANGUP after ${(3 + r.next() * 2).toFixed(1)} from [${ip}]:${port} in tests before SMTP handshake`);
+    g.at(t + 3001 + r.int(2000), "postscreen", g.postscreenPid, `DISCONNECT [${ip}]:${port}`);
+  } else if (x < 0.9) {
+    g.at(t, "smtpd", pid, `connect from unknown[${ip}]`);
+    g.at(t + 300, "smtpd", pid, `improper command pipelining after EHLO from unknown[${ip}]: QUIT\\r\\n`);
+    g.at(t + 301, "smtpd", pid, `disconnect from unknown[${ip}] ehlo=1 quit=1 commands=2`);
+  } else {
+    g.at(t, "anvil", g.anvilPid, `statistics: max connection rate ${1 + r.int(9)}/60s for (smtp:${ip}) at ${stampOf(t - 60_000 - r.int(500_000))}`);
+    g.at(t + 1, "anvil", g.anvilPid, `statistics: max connection count ${1 + r.int(4)} for (smtp:${ip}) at ${stampOf(t - 60_000 - r.int(500_000))}`);
+  }
+}
+
+const stampOf = (t: number) => {
+  const d = new Date(t);
+  return `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, " ")} ${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}:${String(d.getSeconds()).padStart(2, "0")}`;
+};
+
 const SCENARIOS: { weight: number; run: (g: LogState, t: number) => void }[] = [
   { weight: 40, run: inbound },
   { weight: 32, run: outbound },
   { weight: 22, run: noqueue },
   { weight: 4, run: cron },
   { weight: 2, run: contentReject },
+  { weight: 6, run: noise },
 ];
 const SCENARIO_WEIGHT = SCENARIOS.reduce((s, x) => s + x.weight, 0);
 
@@ -678,6 +719,16 @@ function makeStamp(kind: "rfc3164" | "iso"): (t: number) => string {
     return cached;
   };
 }
+
+/**
+ * Relative traffic by local hour: quiet nights, busy office hours (the mean is about 1, so
+ * `meanGapSeconds` still holds over a day).
+ */
+const DIURNAL = (() => {
+  const raw = [0.25, 0.2, 0.18, 0.18, 0.2, 0.3, 0.5, 0.9, 1.5, 1.9, 1.9, 1.7, 1.3, 1.7, 1.9, 1.8, 1.6, 1.4, 1.1, 0.9, 0.7, 0.55, 0.4, 0.3];
+  const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
+  return raw.map((x) => x / mean);
+})();
 
 /** The log's lines (without newlines), in time order. */
 export function* generatePostfixLog(o: PostfixLogOptions): Generator<string, GeneratedLogSummary> {
@@ -716,7 +767,7 @@ export function* generatePostfixLog(o: PostfixLogOptions): Generator<string, Gen
       }
     }
     g.messages++;
-    t += Math.max(1, Math.round(g.rng.exp(meanGap)));
+    t += Math.max(1, Math.round(g.rng.exp(meanGap / DIURNAL[new Date(t).getHours()])));
   }
   // Arrivals stop at `end`; what was scheduled up to then still happens.
   yield* emitUntil(Number.isFinite(end) ? end : t);

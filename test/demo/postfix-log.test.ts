@@ -109,7 +109,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), "mailtrace-genlog-"));
     try {
       const path = join(dir, "mail.log");
-      await writePostfixLog(path, { start: START, end: END + 20 * 3600_000, seed: 20260401 });
+      await writePostfixLog(path, { start: START, end: START + 50 * 3600_000, seed: 1 });
       const store = await openStore(`sqlite:${join(dir, "t.db")}`);
       try {
         const first = await ingestFiles(store, [path], { year: 2026, tz: "UTC" });
