@@ -43,14 +43,14 @@ const db = join(work, "bench.db");
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
-function timed(cmd: string, argv: string[]): { seconds: number; maxRssKb: number; status: number; stderr: string } {
+function timed(cmd: string, argv: string[]): { seconds: number; maxRssKb: number; status: number; stdout: string; stderr: string } {
   // %M: peak RSS in KB (GNU time), on the last stderr line; wall time measured here (finer than %e).
   const t0 = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", cmd, ...argv], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 << 20 });
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", cmd, ...argv], { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 << 20 });
   const err = String(r.stderr);
   const m = /TIME ([\d.]+) (\d+)\s*$/.exec(err);
   if (!m) throw new Error(`could not time ${cmd}: ${err.slice(-500)}`);
-  return { seconds: (performance.now() - t0) / 1000, maxRssKb: Number(m[2]), status: r.status ?? -1, stderr: err.replace(/TIME [\d.]+ \d+\s*$/, "").trim() };
+  return { seconds: (performance.now() - t0) / 1000, maxRssKb: Number(m[2]), status: r.status ?? -1, stdout: String(r.stdout), stderr: err.replace(/TIME [\d.]+ \d+\s*$/, "").trim() };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   if (pfl) console.log(`  ratio        ${(pfl.seconds / ing.seconds).toFixed(2)}x pflogsumm's lines/s (target >= 2x); wc -l is ${(ing.seconds / Math.max(wc.seconds, 0.001)).toFixed(0)}x faster`);
   console.log(`  peak RSS     ${mb(ing.maxRssKb * 1024)} (target < 500 MB at 10M lines)`);
   console.log(`  store size   ${mb(storeBytes)} (${(storeBytes / size).toFixed(2)}x the log)`);
-  console.log(`  ${ing.stderr.split("\n").filter(Boolean).pop() ?? ""}`);
+  console.log(`  mailtrace's summary: ${ing.stdout.trim()}`);
 
   // Query latency through the library, as `mailtrace trace` runs them (default window 48 h, limit 1000).
   const s = await sample(log, Math.max(QUERIES, 10));

@@ -15,6 +15,7 @@
  * lines at future times on a heap, and arrivals only move forward. Queue IDs have Postfix's
  * short form (microseconds + inode, hex), and some are reused after their message is gone.
  */
+import { createWriteStream } from "node:fs";
 
 /** Generator settings; `start` is required so that output depends on nothing but the options. */
 export interface PostfixLogOptions {
@@ -776,7 +777,6 @@ export function* generatePostfixLog(o: PostfixLogOptions): Generator<string, Gen
 
 /** Writes the generated log to `path` (buffered); returns what was written. */
 export async function writePostfixLog(path: string, o: PostfixLogOptions): Promise<GeneratedLogSummary> {
-  const { createWriteStream } = await import("node:fs");
   const out = createWriteStream(path);
   const it = generatePostfixLog(o);
   let buf: string[] = [];
