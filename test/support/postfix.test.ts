@@ -5,8 +5,15 @@ import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { instancePids, skipUnlessPostfix, startPostfix } from "./postfix.ts";
 
-test("postfix harness: deliver locally, reject unknown user, relay via a second instance, stop clean", { skip: skipUnlessPostfix() }, async () => {
-  const mx = await startPostfix({ name: "mx", address: "127.0.0.2", domain: "example.test", users: ["alice", "postmaster"] });
+test("postfix harness: deliver locally, reject unknown user, pickup, hold/release, relay via a second instance, stop clean", { skip: skipUnlessPostfix() }, async () => {
+  const mx = await startPostfix({
+    name: "mx",
+    address: "127.0.0.2",
+    domain: "example.test",
+    users: ["alice", "postmaster"],
+    files: { header_checks: "/^Subject: harness hold/ HOLD\n" },
+    main: { header_checks: "regexp:$config_directory/header_checks" },
+  });
   const out = await startPostfix({
     name: "out",
     address: "127.0.0.3",
@@ -32,8 +39,20 @@ test("postfix harness: deliver locally, reject unknown user, relay via a second 
     await out.waitForQueueEmpty();
     await mx.waitForQueueEmpty();
 
+    // The local submission path: sendmail -> postdrop -> pickup.
+    await mx.sendmail({ from: "root@example.test", to: "alice@example.test", subject: "harness pickup" });
+    await mx.waitForLog(/postfix\/pickup\[\d+\]: [0-9A-F]+: uid=0 from=<root@example\.test>/);
+    // A held message stays until released.
+    const held = await mx.send({ from: "bob@sender.test", to: "alice@example.test", subject: "harness hold" });
+    await mx.waitFor("the held message", async () => (await mx.queue()).some((q) => q.queue_name === "hold" && q.queue_id === held.queueId));
+    await mx.releaseHeld();
+    await mx.flush();
+    await mx.waitForQueueEmpty();
+
     const mail = mx.mailbox("alice");
-    assert.equal(mail.length, 2);
+    assert.equal(mail.length, 4);
+    assert.match(mail.join("\n"), /Subject: harness pickup/);
+    assert.match(mail.join("\n"), /Subject: harness hold/);
     assert.match(mail.join("\n"), /Subject: harness local/);
     assert.match(mail.join("\n"), /Subject: harness relay/);
     const log = mx.log();
