@@ -63,6 +63,7 @@ export async function analyzeMail(bytes: Uint8Array, file: string, opts: Analyze
         action: rec.action,
         mta: decoded.mta,
         remoteMta: rec.remoteMta,
+        reportingMta: rec.reportingMta,
         subject: mail.subject,
         from: mail.from,
       });

@@ -76,6 +76,8 @@ export interface ReasonInput {
   action?: string;
   mta?: string;
   remoteMta?: string;
+  /** The host that wrote the report: a provider's own bounce words its causes its own way. */
+  reportingMta?: string;
   subject?: string;
   from?: string;
   /** A reason the bounce format itself decided (e.g. an lhost module); vague ones are re-checked. */
@@ -103,6 +105,9 @@ interface Facts {
   diagnosticType: string;
 }
 
+/** "mail.local: unknown user: taro", "procmail: Unknown user", as local delivery agents say it. */
+const LOCAL_AGENT_UNKNOWN = /\b(?:mail\.local|local|procmail|dovecot-lda|deliver|maildrop|cyrus|lmtp)(?:\[\d+\])?: (?:unknown user|user unknown|no such user|unknown mailbox)\b/;
+
 /** Each probe: does the evidence point at this reason? Tried in PROBE_ORDER. */
 const PROBES: Partial<Record<Reason, (f: Facts) => boolean>> = {
   mailboxfull: (f) => f.byStatus === "mailboxfull" || says("mailboxfull", f.text),
@@ -128,6 +133,8 @@ const PROBES: Partial<Record<Reason, (f: Facts) => boolean>> = {
     }
     // Exchange uses 5.1.10 (null MX in the registry) and 5.1.3xx for "recipient not found".
     if ((f.status === "5.1.10" || /^5\.1\.\d{3}$/.test(f.status)) && says("userunknown", f.text)) return true;
+    // The local delivery agent itself found no such user: no filter speaks for it.
+    if (LOCAL_AGENT_UNKNOWN.test(f.text)) return true;
     // Without RCPT as the failing command an "unknown user" may be a filter's polite lie
     // (Japanese carriers, appliances): the filtered probe below decides those.
     return f.command === "RCPT" && says("userunknown", f.text);
@@ -159,7 +166,9 @@ const PROBES: Partial<Record<Reason, (f: Facts) => boolean>> = {
     return vague && says("rejected", f.text);
   },
   hostunknown: (f) => {
-    if (f.byStatus === "hostunknown") return !says("networkerror", f.text) && !says("notaccept", f.text);
+    // X.1.2 says "bad destination system" outright; X.4.4 ("unable to route") may also be
+    // a domain that publishes no mail host, which its text then tells (notaccept).
+    if (f.byStatus === "hostunknown") return !says("networkerror", f.text) && (/^[45]\.1\.2$/.test(f.status) || !says("notaccept", f.text));
     return says("hostunknown", f.text);
   },
   spamdetected: (f) => {
@@ -225,7 +234,7 @@ export function classifyReason(input: ReasonInput): Reason {
   const byFormat = FORMAT_REASON[(input.mta ?? "").toLowerCase()];
   if (byFormat) return byFormat;
 
-  const byHost = rhostReason(input.remoteMta ?? "", input.recipient ?? "", facts);
+  const byHost = rhostReason({ remoteMta: input.remoteMta ?? "", reportingMta: input.reportingMta, recipient: input.recipient }, facts);
   if (byHost) return byHost;
 
   let reason: Reason | "" = "";

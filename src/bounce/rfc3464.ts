@@ -150,13 +150,59 @@ export function parseRfc3464(mail: ParsedMail): FormatResult | undefined {
   if (!ds) return undefined;
   const records = readDeliveryStatus(ds);
   if (records.length === 0) return undefined;
-  // A missing Diagnostic-Code: the readable part often holds the server's words.
+  // A missing Diagnostic-Code: the readable part often holds the server's words, in a
+  // Sendmail-style session transcript or on a line beside the recipient's address.
+  const transcript = sessionTranscript(`${mail.text}\n${ds}`);
   for (const r of records) {
+    const said = transcript ? transcriptFor(transcript, r.recipient, records.length) : undefined;
     const line = findRecipientLine(mail.text, r.recipient);
-    if (!r.diagnosticCode && line) r.diagnosticCode = line;
-    if (!r.smtpCommand && line) r.smtpCommand = findCommand(line);
+    if (!r.diagnosticCode) r.diagnosticCode = said?.text || line;
+    if (!r.smtpCommand) r.smtpCommand = said?.command || findCommand(line);
   }
   return { records, original };
+}
+
+/** The lines after "----- Transcript of session follows -----", up to a blank line. */
+export function sessionTranscript(text: string): string[] {
+  const m = /^[ \t]*-+ ?Transcript of (?:the )?session follows ?-+[ \t]*$/im.exec(text);
+  if (!m) return [];
+  const lines: string[] = [];
+  for (const line of text.slice(m.index + m[0].length).replace(/^\n/, "").split("\n")) {
+    if (line.trim() === "") {
+      if (lines.length > 0) break;
+      continue;
+    }
+    if (/^[A-Za-z-]+:\s/.test(line) && /^(Reporting-MTA|Final-Recipient|Content-Type):/i.test(line)) break;
+    lines.push(line.trim());
+  }
+  return lines;
+}
+
+/**
+ * What a transcript says about one recipient: the server's replies ("<<< 550 ...", or
+ * "<addr>... Deferred: ..."), and the command we had sent (">>> RCPT TO:<addr>"). With
+ * several recipients only lines that name this one (or follow its command) count.
+ */
+export function transcriptFor(lines: string[], recipient: string, recipients: number): { text: string; command: string } {
+  const rcpt = recipient.toLowerCase();
+  let command = "";
+  let mine = recipients === 1;
+  const said: string[] = [];
+  for (const line of lines) {
+    const sent = /^>>>\s*([A-Za-z]+(?:\s+(?:TO|FROM))?)(.*)$/.exec(line);
+    if (sent) {
+      const names = sent[2].toLowerCase().includes(rcpt);
+      mine = recipients === 1 || names || (mine && !/^RCPT/i.test(sent[1]));
+      if (mine) command = normalizeCommand(sent[1]);
+      continue;
+    }
+    const reply = line.replace(/^<<<\s*/, "");
+    if (recipients === 1 || mine || reply.toLowerCase().includes(rcpt)) {
+      if (/^(?:Message could not be delivered|Message will be deleted|Warning: message still undelivered|Will keep trying)/i.test(reply)) continue;
+      said.push(reply);
+    }
+  }
+  return { text: said.join(" "), command };
 }
 
 /** The human text near the recipient's address in the readable part (a short window). */

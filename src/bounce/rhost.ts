@@ -39,6 +39,8 @@ const google: Provider = {
   rules: [
     [/\brfc ?5322\b|rfcmessagenoncompliant|\bmultiple .{1,40}headers\b/, "notcompliantrfc"],
     [/\bptr record\b|\breverse dns\b|\bforward dns\b/, "requireptr"],
+    // Groups' spam refusals go on to advise SPF: the verdict comes first.
+    [/\b(?:rejected|blocked) due to spam classification\b/, "spamdetected"],
     [/\bdmarc\b|\bspf\b|\bdkim\b|\bunauthenticated\b|\bauthentication\b/, "authfailure"],
     [/\breceiving mail at a rate\b|\brate limit/, "speeding"],
     [/\b(?:very )?low reputation\b|\breputation\b/, "badreputation"],
@@ -129,7 +131,8 @@ const aol: Provider = {
   domains: ["aol.com", "aim.com"],
   rules: [
     [/\bhost or domain name not found\b/, "hostunknown"],
-    [/\bno mx record\b|\bnull mx\b|\bdoes not accept mail\b/, "notaccept"],
+    // AOL's words when the recipient domain's MX answer is unusable: it accepts no mail.
+    [/\bno mx record\b|\bnull mx\b|\bdoes not accept mail\b|\btype=mx: malformed or unexpected name server reply\b/, "notaccept"],
     [/\bmailbox (?:is )?full\b|\bquota\b/, "mailboxfull"],
     [/\buser unknown\b|\bno such user\b/, "userunknown"],
   ],
@@ -345,12 +348,24 @@ function under(host: string, names: readonly string[]): boolean {
   return names.some((n) => host === n || host.endsWith(`.${n}`));
 }
 
-/** The provider whose rules apply, or undefined. */
-export function providerOf(remoteMta: string, recipient: string, text: string): string | undefined {
-  return findProvider(remoteMta, recipient, text)?.name;
+/** Where a bounce came from: the host that refused, the host that wrote the report, the recipient. */
+export interface HostNames {
+  remoteMta: string;
+  reportingMta?: string;
+  recipient?: string;
 }
 
-function findProvider(remoteMta: string, recipient: string, text: string): Provider | undefined {
+/** The provider whose rules apply, or undefined. */
+export function providerOf(names: HostNames, text: string): string | undefined {
+  return findProvider(names, text)?.name;
+}
+
+/**
+ * The remote MTA's name decides first; then text only one provider writes; then the
+ * reporting MTA (a provider's own bounce relays the remote reply in its own words, or the
+ * failure happened inside it); the recipient's domain only when no remote host is named.
+ */
+function findProvider({ remoteMta, reportingMta = "", recipient = "" }: HostNames, text: string): Provider | undefined {
   const host = hostOf(remoteMta);
   if (host) {
     const p = PROVIDERS.find((x) => under(host, x.hosts));
@@ -358,14 +373,19 @@ function findProvider(remoteMta: string, recipient: string, text: string): Provi
   }
   const bySignature = PROVIDERS.find((x) => x.signature?.test(text));
   if (bySignature) return bySignature;
+  const reporter = hostOf(reportingMta);
+  if (reporter) {
+    const p = PROVIDERS.find((x) => under(reporter, x.hosts));
+    if (p) return p;
+  }
   const domain = recipient.slice(recipient.lastIndexOf("@") + 1).toLowerCase();
   if (domain && !host) return PROVIDERS.find((x) => x.domains && under(domain, x.domains));
   return undefined;
 }
 
-export function rhostReason(remoteMta: string, recipient: string, f: HostFacts): Reason | "" {
+export function rhostReason(names: HostNames, f: HostFacts): Reason | "" {
   if (!f.text) return "";
-  const p = findProvider(remoteMta, recipient, f.text);
+  const p = findProvider(names, f.text);
   if (!p) return "";
   const decided = p.decide?.(f);
   if (decided) return decided;

@@ -9,6 +9,8 @@ import { decodeMail } from "../../src/bounce/decode.ts";
 import { readInputs, splitMbox } from "../../src/bounce/input.ts";
 import { parseMail } from "../../src/bounce/mime.ts";
 import { readOrigin } from "../../src/bounce/origin.ts";
+import { parseRfc3464 } from "../../src/bounce/rfc3464.ts";
+import { analyzeMail } from "../../src/bounce/analyze.ts";
 import { settle } from "../../src/bounce/settle.ts";
 import { findReplyCode, findStatus, preferStatus } from "../../src/bounce/smtp.ts";
 
@@ -119,4 +121,22 @@ test("inputs: mbox split, Maildir (cur/new, not tmp), unreadable path reported",
   const seen: string[] = [];
   for await (const r of readInputs([join(dir, "box.mbox"), join(dir, "md"), join(dir, "missing.eml")])) seen.push(r.error ? `error:${r.file}` : r.file.slice(dir.length + 1));
   assert.deepEqual(seen, ["box.mbox#1", "box.mbox#2", "md/cur/1.eml", "md/new/2.eml", `error:${join(dir, "missing.eml")}`]);
+});
+
+test("a DSN without Diagnostic-Code: each recipient gets its own transcript lines and command", async () => {
+  const mail = await parseMail(fixture("dsn-transcript-only.eml"));
+  const r = parseRfc3464(mail);
+  assert.ok(r);
+  assert.deepEqual(
+    r.records.map((x) => [x.recipient, x.smtpCommand, x.diagnosticCode]),
+    [
+      ["taro@example.net", "RCPT", "553 5.7.1 <taro@example.net>... Invalid recipient"],
+      ["jiro@example.net", "RCPT", "552 5.2.2 <jiro@example.net>... Mailbox over quota"],
+    ],
+  );
+  const bounces = (await analyzeMail(fixture("dsn-transcript-only.eml"), "t.eml")).bounces;
+  assert.deepEqual(bounces.map((b) => [b.recipient, b.status, b.replyCode, b.reason]), [
+    ["taro@example.net", "5.7.1", "553", "userunknown"],
+    ["jiro@example.net", "5.2.2", "552", "mailboxfull"],
+  ]);
 });

@@ -88,6 +88,23 @@ test("remote-host rules for providers", () => {
   assert.equal(classifyReason({ status: "5.2.1", replyCode: "550", remoteMta: "gmail-smtp-in.l.google.com", diagnosticCode: "550 5.2.1 The email account that you tried to reach is disabled." }), "suspend");
   // same kind of sentence from an unknown host falls back to the general rules
   assert.equal(classifyReason({ status: "5.7.612", replyCode: "550", remoteMta: "mx.example.org", diagnosticCode: "550 5.7.612 access denied" }), "rejected");
+  // a provider's own reporting MTA speaks for a remote host nobody knows, or for none
+  const relayed = { status: "5.0.0", replyCode: "550", remoteMta: "dns; mail.example.org", diagnosticCode: "550 taro@example.org... No such user" };
+  assert.equal(classifyReason(relayed), "filtered");
+  assert.equal(classifyReason({ ...relayed, reportingMta: "dns; server-9.tower-1.messagelabs.com" }), "userunknown");
+  assert.equal(classifyReason({ status: "5.5.0", replyCode: "550", reportingMta: "dns; BAY0-MC1-F2.hotmail.com", diagnosticCode: "550 Requested action not taken: mailbox unavailable" }), "userunknown");
+  // a provider named by the remote MTA wins over the reporting MTA's provider
+  assert.equal(
+    classifyReason({ status: "5.7.1", replyCode: "550", remoteMta: "dns; mx1.orange.fr", reportingMta: "dns; mail-out.messagelabs.com", diagnosticCode: "550 5.7.1 spam rejected OFR_506" }),
+    "spamdetected",
+  );
+});
+
+test("a local delivery agent's unknown user is no filter; 5.1.2 stays hostunknown", () => {
+  assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "mail.local: unknown user: jiro 554 <jiro@example.net>... Service unavailable" }), "userunknown");
+  assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "554 <jiro@example.net>... Service unavailable: unknown user" }), "filtered");
+  assert.equal(classifyReason({ status: "5.1.2", diagnosticCode: "550 5.1.2 <a@nowhere.example>... Host unknown (Name server: .: host not found)" }), "hostunknown");
+  assert.equal(classifyReason({ status: "5.4.4", diagnosticCode: "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)" }), "notaccept");
 });
 
 test("pseudoStatus and isHardBounce follow sisimai 5", () => {
