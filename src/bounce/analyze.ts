@@ -29,6 +29,9 @@ export interface MailResult {
   error?: string;
 }
 
+/** Exim's words for a recipient given up after temporary failures ran past the retry rules. */
+const GAVE_UP_RETRYING = /\bretry timeout exceeded\b|\bha(?:ve|s) been failing for a long time\b/i;
+
 function toIso(date: string | undefined): string {
   if (!date) return "";
   const cleaned = date.replace(/\s*\([^)]*\)\s*$/, "").replace(/\s+[A-Z]{3,4}$/, (tz) => (tz.trim() === "JST" ? " +0900" : tz));
@@ -75,7 +78,12 @@ export async function analyzeMail(bytes: Uint8Array, file: string, opts: Analyze
       replyCode = "";
     } else if (!status) {
       const probe = `${replyCode} ${s.diagnosticCode}`;
-      const temporary = rec.action === "delayed" || /^4/.test(replyCode) || (!/^5/.test(replyCode) && /\b4\d\d\b|temporar/i.test(probe) && !/\b5\d\d\b|permanent/i.test(probe));
+      // A retry timeout means every attempt failed temporarily until the MTA gave up.
+      const temporary =
+        rec.action === "delayed" ||
+        /^4/.test(replyCode) ||
+        GAVE_UP_RETRYING.test(s.diagnosticCode) ||
+        (!/^5/.test(replyCode) && /\b4\d\d\b|temporar/i.test(probe) && !/\b5\d\d\b|permanent/i.test(probe));
       status = pseudoStatus(reason, temporary);
     }
     const hardBounce = reason === "feedback" || reason === "vacation" || reason === "delivered" ? false : isHardBounce(reason, status);

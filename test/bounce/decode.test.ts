@@ -140,3 +140,8 @@ test("a DSN without Diagnostic-Code: each recipient gets its own transcript line
     ["jiro@example.net", "5.2.2", "552", "mailboxfull"],
   ]);
 });
+
+test("exim retry timeout: given up after temporary failures, so a temporary pseudo status", async () => {
+  const [b] = (await analyzeMail(fixture("exim-retry-timeout.eml"), "t.eml")).bounces;
+  assert.deepEqual([b.recipient, b.reason, b.status, b.hardBounce, b.origin.messageId], ["gina@down.mailtrace.test", "expired", "4.0.947", false, "report-0606@sender.mailtrace.test"]);
+});
