@@ -14,18 +14,30 @@ import { googlegroups } from "./googlegroups.ts";
 import { imailserver } from "./imailserver.ts";
 import { qmail } from "./qmail.ts";
 import { zoho } from "./zoho.ts";
+import { biglobe } from "./biglobe.ts";
+import { einsundeins } from "./einsundeins.ts";
+import { ezweb } from "./ezweb.ts";
+import { gmx } from "./gmx.ts";
+import { kddi } from "./kddi.ts";
+import { verizon } from "./verizon.ts";
+import { x1 } from "./x1.ts";
+import { x3 } from "./x3.ts";
+import { x5 } from "./x5.ts";
+import { x6 } from "./x6.ts";
 
 /** Default order. */
-export const MODULES: LhostModule[] = [amazonses, exchange2007, dragonfly, googlegroups, gmail, zoho, exim, qmail, imailserver];
+export const MODULES: LhostModule[] = [amazonses, exchange2007, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, exim, qmail, imailserver];
 
 /** First word before ":" or first two words of the Subject, lower case -> modules first. */
 const SUBJECT_HINTS: Record<string, string[]> = {
   "undelivered-mail": ["postfix"],
-  "mail-delivery": ["exim", "dragonfly"],
+  "mail-delivery": ["gmx", "einsundeins", "exim", "dragonfly"],
   "mail-failure": ["exim"],
   "failure-notice": ["qmail"],
   "delivery-status": ["gmail", "googlegroups", "opensmtpd", "amazonses"],
-  "returned-mail": ["sendmail", "v5sendmail"],
+  "returned-mail": ["biglobe", "x1", "x5", "sendmail", "v5sendmail"],
+  "mail-system": ["ezweb"],
+  "there-was": ["x6"],
   undeliverable: ["exchange2007", "exchange2003"],
 };
 
