@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { analyzeMail } from "../src/bounce/analyze.ts";
+import { analyzeBounces } from "../src/bounce/analyze.ts";
 
 const dir = process.env.MAILTRACE_CORPUS ?? join(import.meta.dirname, "../../shared/corpus/bounces");
 if (!existsSync(join(dir, "expected.jsonl"))) {
@@ -29,7 +29,8 @@ const table = new Map<string, { n: number; ok: number; got: Map<string, number> 
 let n = 0, ok = 0, both = 0;
 for (const [file, rows] of byFile) {
   if (!files.has(file)) continue;
-  const got = (await analyzeMail(readFileSync(join(dir, "emails", file)), file)).bounces;
+  const got = [];
+  for await (const r of analyzeBounces([{ file, bytes: readFileSync(join(dir, "emails", file)) }])) got.push(...r.bounces);
   for (const e of rows) {
     const g = got[e.index];
     const reason = g?.reason ?? "(none)";

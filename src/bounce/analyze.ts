@@ -5,7 +5,7 @@
 import type { Lang } from "../i18n/index.ts";
 import { decodeMail } from "./decode.ts";
 import { explainBounce } from "./explain.ts";
-import { readInputs } from "./input.ts";
+import { mailsOf, readInputs } from "./input.ts";
 import { parseMail } from "./mime.ts";
 import { readOrigin } from "./origin.ts";
 import { classifyReason, isHardBounce, pseudoStatus, type Reason } from "./reason.ts";
@@ -67,6 +67,7 @@ export async function analyzeMail(bytes: Uint8Array, file: string, opts: Analyze
         mta: decoded.mta,
         remoteMta: rec.remoteMta,
         reportingMta: rec.reportingMta,
+        recipient: rec.recipient,
         subject: mail.subject,
         from: mail.from,
       });
@@ -125,7 +126,7 @@ export async function* analyzeBounces(
 ): AsyncGenerator<MailResult> {
   for (const input of inputs) {
     if (typeof input !== "string") {
-      yield await analyzeMail(input.bytes, input.file, opts);
+      for (const raw of mailsOf(input)) yield await analyzeMail(raw.bytes as Uint8Array, raw.file, opts);
       continue;
     }
     for await (const raw of readInputs([input])) {

@@ -1,8 +1,10 @@
 /**
  * One mail -> the format that explains it and its per-recipient records, before the reason
  * is classified. Order: ARF, the format modules (ordered by the Subject hint table), the
- * generic RFC 3464 reader, then RFC 3834 automatic replies.
+ * generic RFC 3464 reader, RFC 3834 automatic replies, and last the free-text reader for
+ * daemon mails of no known format.
  */
+import { parseFreeText } from "./fallback.ts";
 import { orderFor } from "./lhost/index.ts";
 import type { ParsedMail } from "./mime.ts";
 import { parseArf, parseRfc3464, parseRfc3834 } from "./rfc3464.ts";
@@ -29,5 +31,7 @@ export function decodeMail(mail: ParsedMail): Decoded | undefined {
   if (usable(std)) return { ...std, mta: "rfc3464" };
   const auto = parseRfc3834(mail);
   if (usable(auto)) return { ...auto, mta: "rfc3834" };
+  const text = parseFreeText(mail);
+  if (usable(text)) return { ...text, mta: "freetext" };
   return undefined;
 }

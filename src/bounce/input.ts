@@ -28,6 +28,11 @@ export function isMbox(bytes: Uint8Array): boolean {
   return head.startsWith("From ") && MBOX_FROM.test(head.split("\n")[0]);
 }
 
+/** In-memory input (the web console's upload, a test): the same splitting as for a file. */
+export function mailsOf(input: { file: string; bytes: Uint8Array }): RawMail[] {
+  return named(input.file, splitMails(input.bytes));
+}
+
 export function splitMbox(bytes: Uint8Array): Uint8Array[] {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: Uint8Array[] = [];
@@ -47,6 +52,40 @@ export function splitMbox(bytes: Uint8Array): Uint8Array[] {
   }
   if (start >= 0 && start < text.length) out.push(unescapeFrom(text.subarray(start)));
   return out;
+}
+
+/**
+ * The mails one file holds: an mbox split at its "From " lines; a saved mail with further
+ * mails appended after an mbox "From " line (what mail clients' "save all" writes) split
+ * likewise, but only where a header block follows that line; anything else is one mail.
+ */
+export function splitMails(bytes: Uint8Array): Uint8Array[] {
+  if (isMbox(bytes)) return splitMbox(bytes);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (text.indexOf("\nFrom ") < 0) return [bytes];
+  const out: Uint8Array[] = [];
+  let start = 0;
+  let pos = text.indexOf("\nFrom ");
+  while (pos >= 0) {
+    const lineStart = pos + 1;
+    let nl = text.indexOf(10, lineStart);
+    if (nl < 0) break;
+    const line = text.toString("latin1", lineStart, Math.min(nl, lineStart + 200));
+    const next = text.toString("latin1", nl + 1, Math.min(text.length, nl + 200)).split("\n")[0];
+    if (MBOX_FROM.test(line) && /^[A-Za-z][A-Za-z0-9-]*:[ \t]/.test(next)) {
+      out.push(unescapeFrom(text.subarray(start, lineStart)));
+      start = nl + 1;
+    }
+    pos = text.indexOf("\nFrom ", nl);
+  }
+  if (out.length === 0) return [bytes];
+  out.push(unescapeFrom(text.subarray(start)));
+  return out;
+}
+
+/** Name each of several mails of one input "path#1", "path#2", ... */
+function named(path: string, mails: Uint8Array[]): RawMail[] {
+  return mails.length === 1 ? [{ file: path, bytes: mails[0] }] : mails.map((bytes, i) => ({ file: `${path}#${i + 1}`, bytes }));
 }
 
 /** mboxrd: ">From " at a line start was escaped on write. */
@@ -70,12 +109,7 @@ async function* fromFile(path: string): AsyncGenerator<RawMail> {
     yield { file: path, error: describeError(err) };
     return;
   }
-  if (isMbox(bytes)) {
-    const mails = splitMbox(bytes);
-    for (let i = 0; i < mails.length; i++) yield { file: `${path}#${i + 1}`, bytes: mails[i] };
-    return;
-  }
-  yield { file: path, bytes };
+  yield* named(path, splitMails(bytes));
 }
 
 async function* fromDirectory(path: string, budget: { left: number }): AsyncGenerator<RawMail> {
@@ -125,10 +159,7 @@ export async function* readInputs(paths: string[]): AsyncGenerator<RawMail> {
         yield { file: "-", error: describeError(err) };
         continue;
       }
-      if (isMbox(bytes)) {
-        const mails = splitMbox(bytes);
-        for (let i = 0; i < mails.length; i++) yield { file: `-#${i + 1}`, bytes: mails[i] };
-      } else yield { file: "-", bytes };
+      yield* named("-", splitMails(bytes));
       continue;
     }
     let isDir = false;

@@ -99,6 +99,8 @@ const microsoft: Provider = {
   },
   rules: [
     [/\bpart of their network is on our block list\b/, "blocked"],
+    // Outlook.com's "SC-00n" refusals are about the sending IP (reputation, unwanted volume).
+    [/\bsc-00[1-5]\b|\btoo many unwanted messages have been sent from\b/, "blocked"],
     [/\bmailbox (?:is )?full\b|\bquota\b/, "mailboxfull"],
     [/\brequested action not taken: mailbox unavailable\b/, "userunknown"],
   ],
@@ -269,7 +271,8 @@ const kddi: Provider = {
   hosts: ["ezweb.ne.jp", "au.com", "kddi.com"],
   domains: ["ezweb.ne.jp", "au.com"],
   rules: [
-    [/\b550 : user unknown\b/, "filtered"],
+    // The filter's refusal names no address: "550 : User unknown", "550: : User unknown".
+    [/\b550:? : user unknown\b/, "filtered"],
     [/\buser unknown\b/, "userunknown"],
   ],
 };
@@ -280,8 +283,9 @@ const docomo: Provider = {
   hosts: ["docomo.ne.jp"],
   domains: ["docomo.ne.jp"],
   decide(f) {
-    if (f.command === "DATA" && /\bunknown user\b|\buser unknown\b/.test(f.text)) return "rejected";
-    if (/\bunknown user\b|\buser unknown\b/.test(f.text)) return "userunknown";
+    // Only a refusal at RCPT is about the mailbox; after DATA or unplaced it is the
+    // recipient's sender filter.
+    if (/\bunknown user\b|\buser unknown\b/.test(f.text)) return f.command === "RCPT" ? "userunknown" : f.command === "DATA" ? "rejected" : "filtered";
     if (/\btoo many recipients\b/.test(f.text)) return "toomanyconn";
     if (/\btoo much mail data\b/.test(f.text)) return "mailboxfull";
     return "";

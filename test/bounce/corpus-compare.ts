@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { analyzeMail } from "../../src/bounce/analyze.ts";
+import { analyzeBounces } from "../../src/bounce/analyze.ts";
 import type { Bounce } from "../../src/bounce/types.ts";
 
 export interface Expected {
@@ -59,7 +59,9 @@ export async function compareCorpus(dir: string): Promise<Comparison> {
   for (const [file, rows] of expected) {
     const bytes = mails.get(file);
     if (!bytes) continue;
-    const got: Bounce[] = (await analyzeMail(bytes, file, { lang: "en" })).bounces;
+    // As `mailtrace bounce FILE` reads it: a file may hold several mails (mbox, appended).
+    const got: Bounce[] = [];
+    for await (const r of analyzeBounces([{ file, bytes }], { lang: "en" })) got.push(...r.bounces);
     c.files++;
     const countOk = got.length === rows.length;
     if (countOk) c.countFiles++;

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { decodeMail } from "../../src/bounce/decode.ts";
-import { readInputs, splitMbox } from "../../src/bounce/input.ts";
+import { readInputs, splitMails, splitMbox } from "../../src/bounce/input.ts";
 import { parseMail } from "../../src/bounce/mime.ts";
 import { readOrigin } from "../../src/bounce/origin.ts";
 import { parseRfc3464 } from "../../src/bounce/rfc3464.ts";
-import { analyzeMail } from "../../src/bounce/analyze.ts";
+import { analyzeBounces, analyzeMail } from "../../src/bounce/analyze.ts";
 import { settle } from "../../src/bounce/settle.ts";
 import { findReplyCode, findStatus, preferStatus } from "../../src/bounce/smtp.ts";
 
@@ -144,4 +144,27 @@ test("a DSN without Diagnostic-Code: each recipient gets its own transcript line
 test("exim retry timeout: given up after temporary failures, so a temporary pseudo status", async () => {
   const [b] = (await analyzeMail(fixture("exim-retry-timeout.eml"), "t.eml")).bounces;
   assert.deepEqual([b.recipient, b.reason, b.status, b.hardBounce, b.origin.messageId], ["gina@down.mailtrace.test", "expired", "4.0.947", false, "report-0606@sender.mailtrace.test"]);
+});
+
+test("free-text daemon mail of no known format: failed addresses from their lines, help addresses skipped", async () => {
+  const r = await analyzeMail(fixture("freetext-daemon.eml"), "t.eml");
+  assert.deepEqual(r.bounces.map((b) => [b.recipient, b.reason, b.mta, b.origin.messageId]), [
+    ["taro@example.net", "mailboxfull", "freetext", "plans-1@example.co.jp"],
+    ["jiro@example.net", "hostunknown", "freetext", "plans-1@example.co.jp"],
+  ]);
+  // an ordinary mail from a person that mentions addresses is still no bounce
+  const plain = "From: taro@example.net\nTo: hanako@example.co.jp\nSubject: error in the report\n\nI could not reach jiro@example.net today.\n";
+  assert.equal((await analyzeMail(Buffer.from(plain), "p.eml")).note, "not-a-bounce");
+});
+
+test("a saved mail with a second mail appended after an mbox From line is two mails", async () => {
+  const one = "From: MAILER-DAEMON@a.example\nTo: x@example.jp\nSubject: Returned mail\n\nUser unknown: <u1@b.example>\n";
+  const two = "From: MAILER-DAEMON@c.example\nTo: x@example.jp\nSubject: Returned mail\n\nUser unknown: <u2@d.example>\n";
+  const bytes = Buffer.from(`${one}\nFrom MAILER-DAEMON  Tue Dec  1 10:00:00 2026\n${two}`);
+  assert.equal(splitMails(bytes).length, 2);
+  // a body line that merely starts with "From " is no separator
+  assert.equal(splitMails(Buffer.from(`${one}\nFrom my side, thanks.\nbye\n`)).length, 1);
+  const files: string[] = [];
+  for await (const r of analyzeBounces([{ file: "saved.eml", bytes }])) files.push(`${r.file}:${r.bounces.map((b) => b.recipient).join(",")}`);
+  assert.deepEqual(files, ["saved.eml#1:u1@b.example", "saved.eml#2:u2@d.example"]);
 });

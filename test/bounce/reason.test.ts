@@ -100,6 +100,16 @@ test("remote-host rules for providers", () => {
   );
 });
 
+test("carrier rules: docomo's and au's filters answer 'unknown user' too", () => {
+  const docomo = { status: "5.0.0", replyCode: "550", recipient: "taro@docomo.ne.jp", diagnosticCode: "550 Unknown user taro@docomo.ne.jp" };
+  assert.equal(classifyReason({ ...docomo, smtpCommand: "RCPT" }), "userunknown");
+  assert.equal(classifyReason({ ...docomo, smtpCommand: "DATA" }), "rejected");
+  assert.equal(classifyReason(docomo), "filtered");
+  assert.equal(classifyReason({ replyCode: "550", recipient: "jiro@ezweb.ne.jp", diagnosticCode: "550: : User unknown" }), "filtered");
+  assert.equal(classifyReason({ replyCode: "550", recipient: "jiro@ezweb.ne.jp", diagnosticCode: "550: <jiro@ezweb.ne.jp>: User unknown" }), "userunknown");
+  assert.equal(classifyReason({ replyCode: "550", smtpCommand: "MAIL", recipient: "a@hotmail.com", diagnosticCode: "550 SC-001 (BAY0-MC1-F1) Unfortunately, messages from 192.0.2.1 weren't sent." }), "blocked");
+});
+
 test("a local delivery agent's unknown user is no filter; 5.1.2 stays hostunknown", () => {
   assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "mail.local: unknown user: jiro 554 <jiro@example.net>... Service unavailable" }), "userunknown");
   assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "554 <jiro@example.net>... Service unavailable: unknown user" }), "filtered");
