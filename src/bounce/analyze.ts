@@ -68,6 +68,7 @@ export async function analyzeMail(bytes: Uint8Array, file: string, opts: Analyze
         remoteMta: rec.remoteMta,
         reportingMta: rec.reportingMta,
         recipient: rec.recipient,
+        diagnosticType: rec.diagnosticType,
         subject: mail.subject,
         from: mail.from,
       });

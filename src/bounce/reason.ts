@@ -238,7 +238,8 @@ export function classifyReason(input: ReasonInput): Reason {
   if (byHost) return byHost;
 
   let reason: Reason | "" = "";
-  if (facts.diagnosticType === "" || facts.diagnosticType === "SMTP") {
+  // A local program's exit code (X-Unix) is no SMTP reply: the probes do not apply to it.
+  if (!facts.diagnosticType.startsWith("X-UNIX")) {
     for (const r of PROBE_ORDER) {
       if (PROBES[r]!(facts)) {
         reason = r;

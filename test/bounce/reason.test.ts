@@ -110,6 +110,12 @@ test("carrier rules: docomo's and au's filters answer 'unknown user' too", () =>
   assert.equal(classifyReason({ replyCode: "550", smtpCommand: "MAIL", recipient: "a@hotmail.com", diagnosticCode: "550 SC-001 (BAY0-MC1-F1) Unfortunately, messages from 192.0.2.1 weren't sent." }), "blocked");
 });
 
+test("diagnostic types: a local program's exit code is a mailer error; other non-SMTP types are still read", () => {
+  assert.equal(classifyReason({ status: "4.5.0", action: "delayed", diagnosticType: "X-Unix", diagnosticCode: "75" }), "mailererror");
+  assert.equal(classifyReason({ status: "5.0.0", diagnosticType: "unknown", diagnosticCode: "No such domain." }), "hostunknown");
+  assert.equal(classifyReason({ status: "4.0.0", replyCode: "421", diagnosticType: "X-Postfix", diagnosticCode: "connect to mx.example.net[192.0.2.7]:25: server refused to talk to me: 421 Service not available, closing transmission channel" }), "blocked");
+});
+
 test("a local delivery agent's unknown user is no filter; 5.1.2 stays hostunknown", () => {
   assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "mail.local: unknown user: jiro 554 <jiro@example.net>... Service unavailable" }), "userunknown");
   assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "554 <jiro@example.net>... Service unavailable: unknown user" }), "filtered");

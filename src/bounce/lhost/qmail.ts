@@ -27,6 +27,11 @@ export const qmail: LhostModule = {
       const d = r.diagnosticCode ?? "";
       const cmd = /(?:most progress was|for|after)\s+(RCPT TO|MAIL FROM|DATA|HELO|EHLO)\b/i.exec(d) ?? /\[(RCPT_TO|MAIL_FROM|DATA)\]/i.exec(d);
       if (cmd) r.smtpCommand = cmd[1].replace("_", " ");
+      // qmail-remote's own words say which command the remote host refused.
+      else if (/\bdoes not like recipient\b/i.test(d)) r.smtpCommand = "RCPT";
+      else if (/\bdoes not like sender\b/i.test(d)) r.smtpCommand = "MAIL";
+      else if (/\bfailed after I sent the message\b/i.test(d)) r.smtpCommand = "DATA";
+      else if (/\bdid not like my (?:HELO|EHLO)\b/i.test(d)) r.smtpCommand = "HELO";
       const host = /remote host\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,}|\d+\.\d+\.\d+\.\d+)\s+said/i.exec(d);
       if (host) r.remoteMta = host[1];
       if (/temporary|will keep trying/i.test(head.slice(0, 600)) && !/permanent error/i.test(head.slice(0, 600))) r.action = "delayed";
