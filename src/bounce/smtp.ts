@@ -95,13 +95,14 @@ export function normalizeCommand(word: string): string {
 export function findCommand(text: string): string {
   if (!text) return "";
   const m =
-    /\b(?:in reply to|after|during|at|while sending|in response to)\s+(?:the\s+)?(MAIL\s+FROM|RCPT\s+TO|DATA|end of data|HELO|EHLO|STARTTLS|AUTH|initial connection|end of message)/i.exec(
+    /\b(?:in reply to|after|during|at|while sending|while receiving|while performing|in response to)\s+(?:the\s+)?(MAIL\s+FROM|RCPT\s+TO|DATA|end of data|HELO|EHLO|STARTTLS|AUTH|initial connection|initial server greeting|end of message)/i.exec(
       text,
     );
   if (!m) return "";
   const w = m[1].toLowerCase();
   if (w === "end of message") return "DATA";
-  if (w === "initial connection") return "CONN";
+  // Postfix: "timed out while receiving the initial server greeting" (the 220 never came).
+  if (w === "initial connection" || w === "initial server greeting") return "CONN";
   return normalizeCommand(w);
 }
 

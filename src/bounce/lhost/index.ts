@@ -8,6 +8,14 @@ import type { LhostModule } from "../types.ts";
 import { amazonses } from "./amazonses.ts";
 import { dragonfly } from "./dragonfly.ts";
 import { exchange2007 } from "./exchange.ts";
+import { activehunter } from "./activehunter.ts";
+import { domino } from "./domino.ts";
+import { exchange2003 } from "./exchange2003.ts";
+import { interscanmss } from "./interscanmss.ts";
+import { mailfoundry } from "./mailfoundry.ts";
+import { mailmarshalsmtp } from "./mailmarshalsmtp.ts";
+import { mfilter } from "./mfilter.ts";
+import { notes } from "./notes.ts";
 import { exim } from "./exim.ts";
 import { gmail } from "./gmail.ts";
 import { googlegroups } from "./googlegroups.ts";
@@ -24,21 +32,31 @@ import { x1 } from "./x1.ts";
 import { x3 } from "./x3.ts";
 import { x5 } from "./x5.ts";
 import { x6 } from "./x6.ts";
+import { fml } from "./fml.ts";
+import { opensmtpd } from "./opensmtpd.ts";
+import { postfix } from "./postfix.ts";
+import { sendmail } from "./sendmail.ts";
+import { v5sendmail } from "./v5sendmail.ts";
 
 /** Default order. */
-export const MODULES: LhostModule[] = [amazonses, exchange2007, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, exim, qmail, imailserver];
+export const MODULES: LhostModule[] = [amazonses, exchange2007, exchange2003, domino, notes, mfilter, activehunter, mailfoundry, mailmarshalsmtp, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, interscanmss, fml, opensmtpd, v5sendmail, sendmail, postfix, exim, qmail, imailserver];
 
 /** First word before ":" or first two words of the Subject, lower case -> modules first. */
 const SUBJECT_HINTS: Record<string, string[]> = {
   "undelivered-mail": ["postfix"],
   "mail-delivery": ["gmx", "einsundeins", "exim", "dragonfly"],
   "mail-failure": ["exim"],
-  "failure-notice": ["qmail"],
+  "failure-notice": ["mfilter", "activehunter", "qmail"],
   "delivery-status": ["gmail", "googlegroups", "opensmtpd", "amazonses"],
   "returned-mail": ["biglobe", "x1", "x5", "sendmail", "v5sendmail"],
   "mail-system": ["ezweb"],
   "there-was": ["x6"],
   undeliverable: ["exchange2007", "exchange2003"],
+  "undeliverable-message": ["notes"],
+  "undeliverable-mail": ["mailmarshalsmtp", "imailserver"],
+  "delivery-failure": ["domino"],
+  "message-delivery": ["mailfoundry"],
+  "mail-could": ["interscanmss"],
 };
 
 function subjectKey(subject: string): string {
