@@ -428,6 +428,7 @@ const networkerror: Phrases = [
   /\bcould not connect and send\b/,
   /\b(?:wasn'?t|was not|unable to|could not|couldn'?t) (?:able to )?establish an? smtp connection\b/,
   /\bdns error\b/,
+  /\bnetwork error on destination mxs?\b/,
   /\bdns (?:lookup|query|resolution) (?:error|failure|failed|timed out)\b/,
   /\btemporary (?:dns|lookup) failure\b/,
 ];
@@ -440,6 +441,7 @@ const expired: Phrases = [
   /\b(?:in|sitting in) (?:the )?queue (?:too long|for)\b/,
   /\bretry time not reached\b|\bretry timeout exceeded\b/,
   /\bgiving up\b|\bgave up\b/,
+  /\benvelope expired\b/,
   /\bcould not deliver for the last\b/,
   /\bdid not accept our requests to connect\b/,
   /\bcould not be delivered for (?:more than )?\S+ (?:days|hours)\b/,
@@ -486,6 +488,15 @@ const failedstarttls: Phrases = [
   /\bencryption (?:is )?required\b/,
 ];
 
+/** The address or command we sent was malformed (Exim's address parser, SMTP 50x). */
+const syntaxerror: Phrases = [
+  /\bmalformed address\b/,
+  /\bexpected word or "?<"?/,
+  /\bangle-brackets nested too deep\b/,
+  /\bdomain missing in source-routed address\b/,
+  /\bsyntax error in (?:parameters|arguments|mail from|rcpt to)\b/,
+];
+
 /** Automatic replies. */
 const vacation: Phrases = [/\b(?:out of (?:the )?office|on vacation|away from (?:the )?office|auto(?:matic)?[- ]?reply)\b/];
 
@@ -519,6 +530,7 @@ export const PHRASES: Partial<Record<Reason, Phrases>> = {
   mailererror,
   notaccept,
   failedstarttls,
+  syntaxerror,
   vacation,
 };
 

@@ -169,7 +169,8 @@ const PROBES: Partial<Record<Reason, (f: Facts) => boolean>> = {
     // X.1.2 says "bad destination system" outright; X.4.4 ("unable to route") may also be
     // a domain that publishes no mail host, which its text then tells (notaccept).
     if (f.byStatus === "hostunknown") return !says("networkerror", f.text) && (/^[45]\.1\.2$/.test(f.status) || !says("notaccept", f.text));
-    return says("hostunknown", f.text);
+    // "Host not found, try again" is a DNS failure of the moment, not a missing domain.
+    return says("hostunknown", f.text) && !says("networkerror", f.text);
   },
   spamdetected: (f) => {
     if (!f.status) return false;
@@ -193,7 +194,7 @@ const PROBE_ORDER: readonly Reason[] = [
 const TEXT_ORDER: readonly Reason[] = [
   "mailboxfull", "authfailure", "badreputation", "speeding", "spamdetected", "virusdetected",
   "policyviolation", "norelaying", "systemerror", "networkerror", "suspend", "contenterror",
-  "systemfull", "notaccept", "expired", "failedstarttls", "securityerror", "mailererror",
+  "systemfull", "notaccept", "expired", "failedstarttls", "securityerror", "mailererror", "syntaxerror",
 ];
 
 /** A Google Groups bounce always says the list refused our post (no such group, no permission). */
@@ -271,7 +272,8 @@ function fallback(f: Facts): Reason | "" {
   const reply = Number(f.reply);
   if ((reply > 500 && reply < 508) || (reply > 400 && reply < 408)) return "syntaxerror";
   if (f.action === "delayed" || f.action === "expired") return "expired";
-  if (f.command === "HELO" || f.command === "EHLO") return "blocked";
+  // Refused at the greeting: before any sender was named, so it is about our host.
+  if (f.command === "CONN" || f.command === "HELO" || f.command === "EHLO") return "blocked";
   return "";
 }
 

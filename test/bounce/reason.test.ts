@@ -116,6 +116,14 @@ test("diagnostic types: a local program's exit code is a mailer error; other non
   assert.equal(classifyReason({ status: "4.0.0", replyCode: "421", diagnosticType: "X-Postfix", diagnosticCode: "connect to mx.example.net[192.0.2.7]:25: server refused to talk to me: 421 Service not available, closing transmission channel" }), "blocked");
 });
 
+test("MTA wordings: malformed address, envelope expired, network error on MXs, refused at the greeting", () => {
+  assert.equal(classifyReason({ diagnosticCode: "taro@@example.jp <taro@@example.jp>: malformed address: @example.jp> may not follow taro@" }), "syntaxerror");
+  assert.equal(classifyReason({ action: "failed", diagnosticCode: "Envelope expired" }), "expired");
+  assert.equal(classifyReason({ action: "delayed", diagnosticCode: "Network error on destination MXs" }), "networkerror");
+  assert.equal(classifyReason({ status: "5.0.0", diagnosticCode: "Host or domain name not found. Name service error for name=example.jp type=MX: Host not found, try again" }), "networkerror");
+  assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", smtpCommand: "CONN", diagnosticCode: "554 IP=192.0.2.1 - A problem occurred." }), "blocked");
+});
+
 test("a local delivery agent's unknown user is no filter; 5.1.2 stays hostunknown", () => {
   assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "mail.local: unknown user: jiro 554 <jiro@example.net>... Service unavailable" }), "userunknown");
   assert.equal(classifyReason({ status: "5.5.0", replyCode: "554", diagnosticCode: "554 <jiro@example.net>... Service unavailable: unknown user" }), "filtered");
