@@ -8,6 +8,14 @@
  * dropped from memory and found again in the store when they reappear (long deferrals, logs
  * split over several files).
  *
+ * Ingest is idempotent whatever the files and their order: a line is stored once per message
+ * (an entry found again in the store brings the hashes of its stored lines), and an entry whose
+ * later lines were ingested first (files newest first, as `mail.log*` globs expand) takes over
+ * that stored tail instead of becoming a second message: a queue ID cannot be reused while its
+ * entry is alive, so an origin-less entry starting after an entry that is not yet removed is
+ * its continuation. Until that is known (the head's `removed`, or a line past the tail's start,
+ * or the end of the file) a new head is kept in memory, unwritten.
+ *
  * Links between queue entries (content-filter re-injection `queued as`, relay hops, local
  * `forwarded as`, bounce notifications) are stored by the parent with the child's queue ID;
  * the store resolves them when a trace is shown, so the child may be logged before or after
@@ -16,7 +24,7 @@
 import type { Envelope } from "./syslog.ts";
 import type { Fact } from "./dialects/types.ts";
 import { type CanonicalStatus, canonicalStatus } from "./status.ts";
-import type { EventRecord, LinkRecord, MessageFields, StoreWriter } from "../store/store.ts";
+import type { EventRecord, LinkRecord, MessageFields, StoredMessage, StoreWriter } from "../store/store.ts";
 
 interface PendingRecipient {
   recipient: string;
@@ -54,6 +62,14 @@ interface OpenMessage {
   /** Lines since the last write. */
   events: EventRecord[];
   links: Omit<LinkRecord, "parent">[];
+  /** Hashes of every line of this entry, stored or pending: a line seen again is not stored again. */
+  seen: Set<number>;
+  /** Time of `removed`, once seen. */
+  removedTime?: number;
+  /** For a new entry: the stored, origin-less entry of the same queue ID that starts next (maybe its tail). */
+  next?: StoredMessage;
+  /** The file (count of ends of file) in which it was opened. */
+  file: number;
 }
 
 export interface CorrelatorCounts {
@@ -85,6 +101,7 @@ export class Correlator {
   private readonly open = new Map<string, OpenMessage>();
   private latest = 0;
   private seq = 0;
+  private file = 0;
 
   constructor(writer: StoreWriter) {
     this.w = writer;
@@ -100,57 +117,143 @@ export class Correlator {
       return;
     }
     const start = fact.kind === "client" || fact.kind === "pickup";
-    const m = this.messageFor(env, qid, start);
+    const ev = this.event(env, fact, raw);
+    const m = this.messageFor(env, qid, start, ev.hash);
     m.lastTime = env.time > m.lastTime ? env.time : m.lastTime;
-    m.events.push(this.event(env, fact, raw));
+    // A line this entry has already (the same file again, overlapping files): its fact is an
+    // idempotent merge, its event is not stored twice.
+    if (!m.seen.has(ev.hash)) {
+      m.seen.add(ev.hash);
+      m.events.push(ev);
+    }
     this.apply(m, env, fact);
   }
 
-  /** Writes everything open (call before each commit). Idle entries leave memory. */
-  flush(): void {
+  /**
+   * Writes everything open (call before each commit). Idle entries leave memory. At the end of a
+   * file (`endOfFile`), new entries that may be the head of a stored tail are decided and written too.
+   */
+  flush(endOfFile = false): void {
     const idleBefore = this.latest - IDLE_MS;
     for (const [key, m] of this.open) {
-      this.write(m);
-      if (m.lastTime < idleBefore) this.open.delete(key);
+      this.write(m, endOfFile);
+      if (m.lastTime < idleBefore && m.id !== 0) this.open.delete(key);
     }
+    if (endOfFile) this.file++;
   }
 
   /** Writes everything; the correlator may be used again afterwards (state is kept in the store). */
   finish(): void {
-    for (const m of this.open.values()) this.write(m);
+    for (const m of this.open.values()) this.write(m, true);
     this.open.clear();
+    this.file++;
   }
 
-  private messageFor(env: Envelope, qid: string, start: boolean): OpenMessage {
+  private messageFor(env: Envelope, qid: string, start: boolean, hash: number): OpenMessage {
     const key = `${env.host} ${qid}`;
     let m = this.open.get(key);
     if (m && start && m.hasOrigin && m.firstTime !== env.time) {
       // A second entry point for the same queue ID: Postfix reused it.
-      this.write(m);
+      this.write(m, true);
+      this.open.delete(key);
+      m = undefined;
+    } else if (m && env.time < m.firstTime && m.file !== this.file) {
+      // An entry left open by a later file: this line is older (files newest first). Let the
+      // store decide whether it is that entry's head or an earlier use of the queue ID.
+      this.write(m, true);
       this.open.delete(key);
       m = undefined;
     }
     if (m) return m;
-    const found = this.w.findMessage(env.host, qid, env.time);
-    if (
-      found &&
-      (found.removedTime === undefined || env.time <= found.removedTime) &&
-      !(start && found.origin !== undefined && found.firstTime !== env.time)
-    ) {
+    let found = this.w.findMessage(env.host, qid, env.time);
+    let seen = found && this.claims(found, env, start, hash);
+    if (found && seen && !seen.has(hash) && found.firstTime === env.time) {
+      // In the second an entry starts, the entry before it may still be logging (its last lines
+      // and `removed`): a line stored already belongs to the entry that has it.
+      const prev = this.w.findMessage(env.host, qid, env.time - 1);
+      if (prev && prev.removedTime === env.time) {
+        const hashes = new Set(this.w.eventHashes(prev.id));
+        if (hashes.has(hash)) {
+          found = prev;
+          seen = hashes;
+        }
+      }
+    }
+    if (found && seen) {
       m = {
         id: found.id, host: env.host, queueId: qid, firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
         hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, dirty: undefined,
-        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [],
+        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen, file: this.file,
       };
     } else {
+      const next = this.w.findNextMessage(env.host, qid, env.time);
       m = {
         id: 0, host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, lastTime: env.time,
         hasOrigin: false, dirty: undefined, rcpts: new Map(), hasStoredRows: false, placeholder: false, events: [], links: [],
+        seen: new Set(), next: next && next.origin === undefined ? next : undefined, file: this.file,
       };
     }
     if (this.open.size >= MAX_OPEN) this.flush();
     this.open.set(key, m);
     return m;
+  }
+
+  /**
+   * The stored hashes of `found` if it takes this line, else undefined. It does if it was alive
+   * then: not removed yet, or removed later (the line is an old one seen again), or in its first
+   * second (its key). In the second of its `removed`, only if the line is one of its lines:
+   * anything else is a new entry that reused the queue ID. A second entry point (client=, pickup)
+   * in another second is a new entry.
+   */
+  private claims(found: StoredMessage, env: Envelope, start: boolean, hash: number): Set<number> | undefined {
+    if (start && found.origin !== undefined && found.firstTime !== env.time) return undefined;
+    if (found.removedTime === undefined || env.time < found.removedTime || env.time === found.firstTime) {
+      return new Set(this.w.eventHashes(found.id));
+    }
+    if (env.time === found.removedTime) {
+      const hashes = new Set(this.w.eventHashes(found.id));
+      if (hashes.has(hash)) return hashes;
+    }
+    return undefined;
+  }
+
+  /**
+   * A new entry with a stored, origin-less entry of its queue ID starting later: is that its tail?
+   * "adopt": yes; "new": no, a message of its own; "wait": not known yet (keep it unwritten).
+   */
+  private continues(m: OpenMessage, next: StoredMessage, endOfFile: boolean): "adopt" | "new" | "wait" {
+    if (m.removedTime !== undefined) {
+      // Removed: the next entry is its tail only if it started while this one was alive; in
+      // the second of the removal, only if they share a line (overlapping files).
+      if (next.firstTime < m.removedTime) return "adopt";
+      if (next.firstTime > m.removedTime) return "new";
+      for (const h of this.w.eventHashes(next.id)) if (m.seen.has(h)) return "adopt";
+      return "new";
+    }
+    // Alive past the next entry's start (overlapping files), or alive at the end of its file
+    // while the store goes on with an entry that has no start of its own: the same queue entry.
+    if (m.lastTime > next.firstTime || endOfFile) return "adopt";
+    return "wait";
+  }
+
+  /**
+   * Makes `m` the head of the stored entry `next`: one message, starting at m's first line. (If
+   * another entry holds that start already, `m` is inserted as usual and merges into that one.)
+   */
+  private adopt(m: OpenMessage, next: StoredMessage): void {
+    if (!this.w.rekeyMessage(next.id, m.firstTime, m.offset)) return;
+    m.id = next.id;
+    m.hasStoredRows = true;
+    if (m.sender === undefined) m.sender = next.sender;
+    if (m.clientIp === undefined) m.clientIp = next.clientIp;
+    const stored = this.w.eventHashes(next.id);
+    if (stored.length) {
+      const hs = new Set(stored);
+      m.events = m.events.filter((e) => !hs.has(e.hash));
+      for (const h of stored) m.seen.add(h);
+    }
+    // Recipient rows carry the sender and client IP: give the tail's rows the head's.
+    this.set(m, { sender: m.sender, clientIp: m.clientIp });
   }
 
   private set(m: OpenMessage, f: MessageFields): void {
@@ -163,7 +266,7 @@ export class Correlator {
     if (prev && prev.eventTime > env.time) return;
     m.rcpts.set(key, {
       recipient: address, origTo: fact.origTo ?? prev?.origTo, status, dsn: fact.dsn, relay: fact.relay ?? prev?.relay,
-      delay: fact.delay, detail: fact.detail, eventTime: env.time,
+      delay: fact.delay ?? prev?.delay, detail: fact.detail, eventTime: env.time,
     });
   }
 
@@ -179,8 +282,12 @@ export class Correlator {
       }
       case "pickup":
         m.hasOrigin = true;
-        m.sender = fact.sender;
-        this.set(m, { origin: "local", sender: fact.sender });
+        // pickup's sender is as submitted (`dave`); qmgr's, logged after it, is the canonical one
+        // (`dave@example.jp`) and stays if it is known already (files ingested newest first).
+        if (m.sender === undefined) {
+          m.sender = fact.sender;
+          this.set(m, { origin: "local", sender: fact.sender });
+        } else this.set(m, { origin: "local" });
         break;
       case "message-id":
         this.set(m, { messageId: fact.messageId });
@@ -219,11 +326,12 @@ export class Correlator {
       case "expired":
         for (const r of m.rcpts.values()) if (r.status === "pending") this.recipient(m, env, r.recipient, "failed", { kind: "expired", detail: fact.detail, dsn: r.dsn, relay: r.relay });
         this.write(m);
-        this.w.changeRecipientStatus(m.id, "pending", "failed", `expired: ${fact.detail ?? ""}`.trim(), env.time);
+        if (m.id !== 0) this.w.changeRecipientStatus(m.id, "pending", "failed", `expired: ${fact.detail ?? ""}`.trim(), env.time);
         break;
       case "removed":
+        m.removedTime = env.time;
         this.set(m, { removedTime: env.time });
-        this.write(m);
+        this.write(m, true);
         this.open.delete(`${m.host} ${m.queueId}`);
         break;
       case "notification":
@@ -258,12 +366,27 @@ export class Correlator {
     this.counts.events += this.w.insertEvents({ message: r.id, events: [ev] });
   }
 
-  private write(m: OpenMessage): void {
+  /** Writes what `m` learned since its last write (`final`: no more deferring a new head, see `continues`). */
+  private write(m: OpenMessage, final = false): void {
+    if (m.id === 0 && m.next) {
+      const d = this.continues(m, m.next, final);
+      if (d === "wait") return;
+      const next = m.next;
+      m.next = undefined;
+      if (d === "adopt") this.adopt(m, next);
+    }
     if (m.id === 0) {
       const r = this.w.insertMessage({ ...m.dirty, host: m.host, queueId: m.queueId, firstTime: m.firstTime, offset: m.offset, disc: 0, lastTime: m.lastTime });
       m.id = r.id;
       if (r.created) this.counts.messages++;
-      else if (m.dirty) this.w.updateMessage(m.id, m.dirty);
+      else {
+        // Its key was stored already: merge into that entry as if it had been found again.
+        this.w.updateMessage(m.id, { ...m.dirty, lastTime: m.lastTime });
+        m.hasStoredRows = true;
+        const hs = new Set(this.w.eventHashes(m.id));
+        m.events = m.events.filter((e) => !hs.has(e.hash));
+        for (const h of hs) m.seen.add(h);
+      }
       m.dirty = undefined;
     } else if (m.dirty) {
       m.dirty.lastTime = m.lastTime;

@@ -166,7 +166,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
           }
         }
         // Commit at each file's end too, so a file's chunks do not depend on what was ingested with it.
-        correlator.flush();
+        correlator.flush(true);
         writer.commit();
         sinceCommit = 0;
         summary.files++;

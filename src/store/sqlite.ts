@@ -119,9 +119,15 @@ class SqliteWriter implements StoreWriter {
       find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
         client_host, client_ip, sasl_username, subject, origin
         FROM messages WHERE host = ? AND queue_id = ? AND first_time <= ? ORDER BY first_time DESC LIMIT 1`),
-      insertMessage: db.prepare(`INSERT INTO messages(host, queue_id, first_time, disc, offset, last_time, message_id, sender,
-        size, nrcpt, client_host, client_ip, sasl_username, subject, origin)
-        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
+      findNext: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
+        client_host, client_ip, sasl_username, subject, origin
+        FROM messages WHERE host = ? AND queue_id = ? AND first_time > ? ORDER BY first_time LIMIT 1`),
+      rekeyMessage: db.prepare("UPDATE OR IGNORE messages SET first_time = ?, offset = ? WHERE id = ?"),
+      rekeyRecipients: db.prepare("UPDATE recipients SET time = ?, offset = ? WHERE message = ?"),
+      chunksOf: db.prepare("SELECT data FROM event_chunks WHERE message = ?"),
+      insertMessage: db.prepare(`INSERT INTO messages(host, queue_id, first_time, disc, offset, last_time, removed_time, message_id,
+        sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
       findExact: db.prepare("SELECT id FROM messages WHERE host = ? AND queue_id = ? AND first_time = ? AND disc = ?"),
       updateMessage: db.prepare(`UPDATE messages SET
         last_time = max(coalesce(last_time, 0), coalesce(?, 0)), removed_time = coalesce(?, removed_time),
@@ -152,7 +158,34 @@ class SqliteWriter implements StoreWriter {
   }
 
   findMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
-    const r = this.s.find.get(host, queueId, time) as Record<string, any> | undefined;
+    return this.stored(this.s.find.get(host, queueId, time) as Record<string, any> | undefined);
+  }
+
+  findNextMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
+    return this.stored(this.s.findNext.get(host, queueId, time) as Record<string, any> | undefined);
+  }
+
+  rekeyMessage(id: number, firstTime: number, offset: number): boolean {
+    if (!this.s.rekeyMessage.run(firstTime, offset, id).changes) return false;
+    this.s.rekeyRecipients.run(firstTime, offset, id);
+    return true;
+  }
+
+  eventHashes(message: number): number[] {
+    const out: number[] = [];
+    for (const c of this.s.chunksOf.all(message) as { data: string }[]) {
+      // Each line: time TAB offset TAB seq TAB hash TAB ...
+      for (const line of c.data.split("\n")) {
+        let a = line.indexOf("\t");
+        a = line.indexOf("\t", a + 1);
+        a = line.indexOf("\t", a + 1);
+        out.push(Number(line.slice(a + 1, line.indexOf("\t", a + 1))));
+      }
+    }
+    return out;
+  }
+
+  private stored(r: Record<string, any> | undefined): StoredMessage | undefined {
     if (!r) return undefined;
     return {
       id: r.id, host: r.host, queueId: r.queue_id, firstTime: r.first_time, disc: r.disc, offset: r.offset,
@@ -165,9 +198,9 @@ class SqliteWriter implements StoreWriter {
 
   insertMessage(m: NewMessage): { id: number; created: boolean } {
     const r = this.s.insertMessage.run(
-      m.host, m.queueId, m.firstTime, m.disc, m.offset, m.lastTime ?? m.firstTime, m.messageId ?? null, m.sender ?? null,
-      m.size ?? null, m.nrcpt ?? null, m.clientHost ?? null, m.clientIp ?? null, m.saslUsername ?? null, m.subject ?? null,
-      m.origin ?? null,
+      m.host, m.queueId, m.firstTime, m.disc, m.offset, m.lastTime ?? m.firstTime, m.removedTime ?? null, m.messageId ?? null,
+      m.sender ?? null, m.size ?? null, m.nrcpt ?? null, m.clientHost ?? null, m.clientIp ?? null, m.saslUsername ?? null,
+      m.subject ?? null, m.origin ?? null,
     );
     if (r.changes) return { id: Number(r.lastInsertRowid), created: true };
     const e = this.s.findExact.get(m.host, m.queueId, m.firstTime, m.disc) as { id: number };

@@ -17,9 +17,10 @@
  *
  * Write side: ingestion (src/logs/correlate.ts) drives a StoreWriter. Everything it writes is
  * keyed deterministically (a message by host + queue ID + first time, a recipient by message +
- * address, an event by time + hash of the raw line), and every write is an insert-or-ignore or
- * a merge, so re-ingesting a file stores nothing twice. `commit()` is the durability point:
- * a crash loses at most the uncommitted batch, which a re-run adds again.
+ * address, an event by message + hash of the raw line), and every write is an insert-or-ignore or
+ * a merge, so re-ingesting a file, overlapping files or files in any order stores nothing twice.
+ * `commit()` is the durability point: a crash loses at most the uncommitted batch, which a re-run
+ * adds again.
  */
 import type { CanonicalStatus } from "../logs/status.ts";
 import type { LinkKind } from "../logs/dialects/types.ts";
@@ -89,8 +90,9 @@ export interface EventRecord {
 
 /**
  * The events of one message written in one go (a message's lines between two writes).
- * Written as one row: per-line rows cost more than parsing the line did. Readers
- * deduplicate events by (time, hash), so chunks that overlap never show an event twice.
+ * Written as one row: per-line rows cost more than parsing the line did. The correlator
+ * leaves out lines the message has stored already (`eventHashes`), so a line is stored once
+ * however the files overlap; readers still deduplicate by (time, hash) for safety.
  */
 export interface EventChunk {
   message: number;
@@ -107,6 +109,16 @@ export interface LinkRecord {
 export interface StoreWriter {
   /** The newest message of host+queueId that started at or before `time`. */
   findMessage(host: string, queueId: string, time: number): StoredMessage | undefined;
+  /** The oldest message of host+queueId that started after `time` (a tail ingested before its head). */
+  findNextMessage(host: string, queueId: string, time: number): StoredMessage | undefined;
+  /**
+   * Moves a message's start back to `firstTime` (its earlier lines arrived after its later ones:
+   * files ingested newest first); recipients follow. False (and nothing changed) if another message
+   * of the same host and queue ID already starts then.
+   */
+  rekeyMessage(id: number, firstTime: number, offset: number): boolean;
+  /** The hashes of the events stored for a message (every chunk), to store no line twice. */
+  eventHashes(message: number): number[];
   /** Inserts (or merges into, when it exists) the message keyed by host, queueId, firstTime, disc; returns its id and whether it was new. */
   insertMessage(m: NewMessage): { id: number; created: boolean };
   /** Merges fields: given values replace, missing ones keep what is stored. */

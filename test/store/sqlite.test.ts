@@ -7,7 +7,8 @@ import { openStore } from "../../src/store/open.ts";
 import { runStoreConformance } from "./conformance.ts";
 
 const url = `sqlite:${join(mkdtempSync(join(tmpdir(), "mailtrace-sqlite-")), "t.db")}`;
-runStoreConformance("sqlite", () => openStore(url));
+// Fresh stores (one per test case, many of them) live in memory.
+runStoreConformance("sqlite", (fresh) => openStore(fresh ? "sqlite::memory:" : url));
 
 test("sqlite: WAL journal; bad URLs are one-line user errors", async () => {
   const s = await openStore(url);
