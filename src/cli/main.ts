@@ -10,6 +10,7 @@ const COMMANDS: Array<() => Promise<{ register: (program: Command) => void }>> =
   () => import("./ingest.ts"),
   () => import("./trace.ts"),
   () => import("./show.ts"),
+  () => import("./bounce.ts"),
   () => import("./demo.ts"),
   () => import("./check.ts"),
   () => import("./headers.ts"),

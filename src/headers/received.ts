@@ -163,9 +163,9 @@ function parseFrom(words: string[], comments: string[], text: string): ReceivedF
     if (id && !ident) ident = id[1];
     if (!ip) ip = ipIn(c);
     if (!reverseName) {
-      // Postfix/Sendmail "(reverse.name [1.2.3.4])", Postfix "(unknown [1.2.3.4])".
+      // Postfix/Sendmail "(reverse.name [1.2.3.4])"; Postfix "(unknown [1.2.3.4])" means no reverse name.
       const r = /^([A-Za-z0-9][A-Za-z0-9._-]*\.?)\s*\[/.exec(c.replace(/^IDENT:\S+@/i, "").trim());
-      if (r && !isIpLiteral(r[1]) && !/^(helo|ehlo)$/i.test(r[1])) reverseName = r[1];
+      if (r && !isIpLiteral(r[1]) && !/^(helo|ehlo|unknown)$/i.test(r[1])) reverseName = r[1];
       else {
         // "(host.name)" alone, as some MTAs write the verified name.
         const alone = /^([A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+\.?)$/.exec(c.trim());

@@ -11,6 +11,7 @@
  *     const r = await pf.send({ from: "bob@example.test", to: "alice@example.test", subject: "hi" });
  *     await pf.waitForQueueEmpty();
  *     pf.mailbox("alice");            // the delivered messages, raw text
+ *     pf.maildir("alice");            // the Maildir path itself
  *     pf.log();                       // the maillog_file text
  *   } finally {
  *     await pf.stop();                // always: `postfix stop`, then kill anything left over
@@ -158,6 +159,8 @@ export interface PostfixInstance {
   releaseHeld(): Promise<void>;
   /** Delivered messages of `user` (a local part of `domain`), raw RFC 5322 text, oldest first. */
   mailbox(user: string, domain?: string): string[];
+  /** The Maildir of `user` (cur/, new/, tmp/ once something was delivered), e.g. for `mailtrace bounce DIR`. */
+  maildir(user: string, domain?: string): string;
   postconf(param: string): string;
   stop(): Promise<void>;
 }
@@ -550,7 +553,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     },
     mailbox(user, dom = domain) {
       const messages: string[] = [];
-      const base = join(mailDir, dom, user);
+      const base = instance.maildir(user, dom);
       for (const sub of ["cur", "new"]) {
         const d = join(base, sub);
         if (!existsSync(d)) continue;
@@ -558,6 +561,9 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
         for (const f of readdirSync(d).sort()) messages.push(readFileSync(join(d, f), "utf8"));
       }
       return messages;
+    },
+    maildir(user, dom = domain) {
+      return join(mailDir, dom, user);
     },
     postconf(param) {
       return execFileSync(POSTCONF, ["-c", configDir, "-h", param], { encoding: "utf8" }).trim();
