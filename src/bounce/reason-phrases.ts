@@ -534,11 +534,21 @@ export const PHRASES: Partial<Record<Reason, Phrases>> = {
   vacation,
 };
 
+/** The classifier asks about one text many times in a row: remember the answers for it. */
+let memoText = "";
+const memo = new Map<Reason, boolean>();
+
 /** Does the (lower-cased, collapsed) text say `reason`? */
 export function says(reason: Reason, text: string): boolean {
   if (!text) return false;
+  if (text !== memoText) {
+    memoText = text;
+    memo.clear();
+  }
+  const known = memo.get(reason);
+  if (known !== undefined) return known;
   const list = PHRASES[reason];
-  if (!list) return false;
-  if (reason === "rejected" && rejectedIsNot.some((re) => re.test(text))) return false;
-  return list.some((re) => re.test(text));
+  const yes = !!list && !(reason === "rejected" && rejectedIsNot.some((re) => re.test(text))) && list.some((re) => re.test(text));
+  memo.set(reason, yes);
+  return yes;
 }
