@@ -313,7 +313,7 @@ export class SqliteStore implements Store {
       this.db.exec("PRAGMA journal_mode = WAL");
       this.db.exec("PRAGMA synchronous = NORMAL");
       this.db.exec("PRAGMA busy_timeout = 5000");
-      this.db.exec("PRAGMA cache_size = -131072"); // 128 MiB
+      this.db.exec("PRAGMA cache_size = -65536"); // 64 MiB: keeps the whole process well under 500 MB
       this.db.exec("PRAGMA temp_store = MEMORY");
       this.db.exec(SCHEMA);
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
