@@ -17,9 +17,8 @@
  *   refused       connection refused (4.4.1) on every try until the queue lifetime runs out:
  *                 "status=expired, returned to sender", the DSN keeps Status 4.4.1.
  *   silent        the 220 greeting never comes (4.4.2, timed out) until the lifetime runs out.
- * Unresolvable domains are not used: Postfix reads the machine's /etc/resolv.conf (port 53
- * only), so a test DNS server on another port cannot answer for it, and the machine's own
- * DNS is not something a test may depend on.
+ * Unresolvable domains (NXDOMAIN, SERVFAIL) are in postfix-bounce-dns.test.ts: that instance
+ * needs a resolv.conf of its own (a mount namespace), which not every machine allows.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

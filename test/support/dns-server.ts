@@ -1,6 +1,7 @@
 /**
- * A real DNS server for tests: Debian's unbound on 127.0.0.1 and a free port, answering from
- * zones the test writes (unbound "local-data" records in zone-file syntax). Names outside
+ * A real DNS server for tests: Debian's unbound on 127.0.0.1 and a free port (or the `address`
+ * and `port` given, e.g. port 53 on a spare loopback address for a resolv.conf, which names no
+ * port: see freeLoopbackAddress), answering from zones the test writes (unbound "local-data" records in zone-file syntax). Names outside
  * the zones get NXDOMAIN, so nothing ever leaves the machine.
  *
  *   const dns = await startDnsServer({ zones: { "example.test": [
@@ -27,12 +28,16 @@ export interface DnsServerOptions {
   servfail?: string[];
   timeout?: string[];
   refused?: string[];
+  /** Listen address (any 127.x.y.z; default 127.0.0.1). */
+  address?: string;
+  /** Listen port, UDP and TCP (default: a free one). */
+  port?: number;
 }
 
 export interface RunningDnsServer {
   host: string;
   port: number;
-  /** "127.0.0.1:PORT", ready for --dns-server / MAILTRACE_DNS_SERVER. */
+  /** "HOST:PORT", ready for --dns-server / MAILTRACE_DNS_SERVER. */
   server: string;
   stop(): Promise<void>;
 }
@@ -60,15 +65,40 @@ export async function freePort(): Promise<number> {
   throw new Error("no free port on 127.0.0.1");
 }
 
+function bindable(port: number, address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, address, () =>
+      srv.close(() => {
+        const s = createSocket("udp4");
+        s.once("error", () => resolve(false));
+        s.bind(port, address, () => s.close(() => resolve(true)));
+      }),
+    );
+  });
+}
+
+/**
+ * A loopback address whose `port` (default 53) is free for UDP and TCP, from `candidates`
+ * (default 127.53.0.1 ... 127.53.0.20: clear of systemd-resolved's 127.0.0.53/54 and of the
+ * 127.0.0.x the Postfix tests use). Binding port 53 needs root. Throws when none is free.
+ */
+export async function freeLoopbackAddress(port = 53, candidates?: string[]): Promise<string> {
+  const list = candidates ?? Array.from({ length: 20 }, (_, i) => `127.53.0.${i + 1}`);
+  for (const a of list) if (await bindable(port, a)) return a;
+  throw new Error(`port ${port} is taken on every one of ${list.join(", ")}`);
+}
+
 const quote = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
 // local-data values holding double quotes (TXT) go in single quotes.
 const rrQuote = (rr: string) => (rr.includes('"') ? `'${rr}'` : quote(rr));
 const abs = (name: string) => (name.endsWith(".") ? name : `${name}.`);
 
-function config(dir: string, port: number, deadPort: number, o: DnsServerOptions): string {
+function config(dir: string, address: string, port: number, deadPort: number, o: DnsServerOptions): string {
   const lines = [
     "server:",
-    "  interface: 127.0.0.1",
+    `  interface: ${address}`,
     `  port: ${port}`,
     "  do-ip6: no",
     "  do-daemonize: no",
@@ -146,7 +176,8 @@ function spawnUnbound(conf: string): Unbound {
 
 export async function startDnsServer(options: DnsServerOptions): Promise<RunningDnsServer> {
   const dir = mkdtempSync(join(tmpdir(), "mailtrace-dns-"));
-  const port = await freePort();
+  const host = options.address ?? "127.0.0.1";
+  const port = options.port ?? (await freePort());
   const deadPort = await freePort();
   const procs: Unbound[] = [];
   const stop = async () => {
@@ -158,13 +189,13 @@ export async function startDnsServer(options: DnsServerOptions): Promise<Running
     procs.push(spawnUnbound(join(dir, "refuser.conf")));
   }
   const conf = join(dir, "unbound.conf");
-  writeFileSync(conf, config(dir, port, deadPort, options));
+  writeFileSync(conf, config(dir, host, port, deadPort, options));
   const main = spawnUnbound(conf);
   procs.push(main);
 
   // Ready when it answers a question about a name we did not define.
   const probe = new dnsPromises.Resolver({ timeout: 200, tries: 1 });
-  probe.setServers([`127.0.0.1:${port}`]);
+  probe.setServers([`${host}:${port}`]);
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (procs.some((p) => p.exited())) {
@@ -181,9 +212,9 @@ export async function startDnsServer(options: DnsServerOptions): Promise<Running
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`unbound on port ${port} did not answer within 10 s: ${main.stderr().trim()}`);
+      throw new Error(`unbound on ${host}:${port} did not answer within 10 s: ${main.stderr().trim()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { host: "127.0.0.1", port, server: `127.0.0.1:${port}`, stop };
+  return { host, port, server: `${host}:${port}`, stop };
 }

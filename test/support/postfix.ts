@@ -31,7 +31,15 @@
  * amavisd re-injects through 127.0.0.1:10025; set `main: { content_filter: "" }` and a
  * header_checks `FILTER filter:[address]:reinjectPort` to filter only some mail; `reinjectPort`
  * picks the port), `maillogFile` (default `<dir>/maillog`; two
- * instances may share one file).
+ * instances may share one file), `resolvConf` (resolv.conf text, e.g. "nameserver 127.53.0.1\n":
+ * the instance then runs in its own mount namespace (`unshare --mount`, private propagation)
+ * where a file with this text is bind-mounted over /etc/resolv.conf, so its resolver asks a
+ * test DNS server (port 53 only: see freeLoopbackAddress in dns-server.ts) while the machine's
+ * /etc/resolv.conf stays as it is; DNS lookups for SMTP delivery are then on by default
+ * (smtp_dns_support_level = enabled, smtp_host_lookup = dns). The master and every child it
+ * forks inherit the namespace; chroot is off, so they all see the mount. The namespace and its
+ * mount vanish with the last process; stop() kills every process left in it. Check
+ * skipUnlessMountNamespace() first).
  *
  * Defaults keep tests fast: a 1 s queue run delay and 1-2 s backoff (a deferred message is
  * retried within seconds), no SMTP error sleeps, short connect timeouts. Several instances can
@@ -55,6 +63,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -68,6 +77,10 @@ const POSTQUEUE = "/usr/sbin/postqueue";
 const POSTSUPER = "/usr/sbin/postsuper";
 const SENDMAIL = "/usr/sbin/sendmail";
 const SWAKS = "/usr/bin/swaks";
+const UNSHARE = "/usr/bin/unshare";
+const MOUNT = "/usr/bin/mount";
+// Private propagation (util-linux's default, said anyway): the bind mount never reaches the machine.
+const UNSHARE_ARGS = ["--mount", "--propagation", "private", "--"];
 
 export interface PostfixOptions {
   name?: string;
@@ -83,6 +96,8 @@ export interface PostfixOptions {
   /** Port of the re-injection smtpd (default: a free one), e.g. to name it in a header_checks FILTER action. */
   reinjectPort?: number;
   maillogFile?: string;
+  /** resolv.conf text for this instance only (own mount namespace); see the module comment. */
+  resolvConf?: string;
   /** Keep the temp dir after stop() (for debugging a failing test). */
   keep?: boolean;
 }
@@ -139,6 +154,8 @@ export interface PostfixInstance {
   myhostname: string;
   domain: string;
   syslogName: string;
+  /** The instance's own mount namespace ("mnt:[inode]") when `resolvConf` is set. */
+  mountNamespace: string | undefined;
   /** `postfix check` output at start (warnings; empty when clean). */
   checkOutput: string;
   log(): string;
@@ -175,7 +192,39 @@ export function skipUnlessPostfix(): false | string {
   return false;
 }
 
+/**
+ * For node:test's `skip` option with `resolvConf`: false when this machine can give a process
+ * its own mount namespace with a file bind-mounted over /etc/resolv.conf, else the reason.
+ */
+export function skipUnlessMountNamespace(): false | string {
+  const noPostfix = skipUnlessPostfix();
+  if (noPostfix) return noPostfix;
+  if (!existsSync(UNSHARE)) return `${UNSHARE} is not installed (apt-get install util-linux)`;
+  if (!existsSync(MOUNT)) return `${MOUNT} is not installed (apt-get install mount)`;
+  // A dangling symlink (e.g. to a resolver that is not running) cannot be mounted over.
+  if (!existsSync("/etc/resolv.conf")) return "/etc/resolv.conf does not exist here, so nothing can be bind-mounted over it";
+  const dir = mkdtempSync(join(tmpdir(), "mailtrace-ns-"));
+  try {
+    const probe = join(dir, "resolv.conf");
+    writeFileSync(probe, "nameserver 127.53.0.254\n");
+    const seen = execFileSync(UNSHARE, [...UNSHARE_ARGS, "/bin/sh", "-c", `${MOUNT} --bind "$1" /etc/resolv.conf && cat /etc/resolv.conf`, "sh", probe], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 5000,
+    });
+    if (!seen.includes("127.53.0.254")) return "a bind mount over /etc/resolv.conf in a new mount namespace did not show";
+    return false;
+  } catch (err) {
+    const why = String((err as { stderr?: unknown }).stderr ?? (err as Error).message).trim().split("\n")[0];
+    return `cannot bind-mount over /etc/resolv.conf in a new mount namespace (unshare --mount): ${why}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const running = new Set<string>();
+/** config dir -> the instance's own mount namespace, for instances started with `resolvConf`. */
+const namespaces = new Map<string, string>();
 let exitHookInstalled = false;
 
 /** A TCP port free on `address`. */
@@ -245,6 +294,23 @@ export function instancePids(configDir: string): number[] {
     }
   } catch {
     // no pid file
+  }
+  // Anything else still in the instance's own mount namespace is the instance's too.
+  const ns = namespaces.get(configDir);
+  if (ns) for (const pid of namespacePids(ns)) if (!pids.includes(pid)) pids.push(pid);
+  return pids;
+}
+
+/** PIDs of the processes in mount namespace `ns` ("mnt:[inode]"). */
+export function namespacePids(ns: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/ns/mnt`) === ns) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
   }
   return pids;
 }
@@ -400,8 +466,8 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     smtpd_hard_error_limit: "100",
     in_flow_delay: "0",
     delay_warning_time: "0",
-    smtp_dns_support_level: "disabled",
-    smtp_host_lookup: "native",
+    smtp_dns_support_level: options.resolvConf === undefined ? "disabled" : "enabled",
+    smtp_host_lookup: options.resolvConf === undefined ? "native" : "dns",
     smtpd_peername_lookup: "no",
     smtpd_relay_restrictions: "permit_mynetworks, reject_unauth_destination",
     smtpd_recipient_restrictions: "permit_mynetworks, reject_unauth_destination",
@@ -416,6 +482,8 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     { mode: 0o644 },
   );
   writeFileSync(join(configDir, "master.cf"), masterCf({ address, port, reinjectPort }), { mode: 0o644 });
+  const resolvConf = join(dir, "resolv.conf");
+  if (options.resolvConf !== undefined) writeFileSync(resolvConf, options.resolvConf, { mode: 0o644 });
 
   const env = { MAIL_CONFIG: configDir };
   const keep = options.keep ?? process.env.MAILTRACE_KEEP_POSTFIX === "1";
@@ -429,18 +497,23 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     while (instancePids(configDir).length > 0 && Date.now() < deadline) await delay(50);
     killAll(configDir);
     running.delete(configDir);
+    namespaces.delete(configDir);
     if (!keep) rmSync(dir, { recursive: true, force: true });
   };
 
   installExitHook();
   running.add(configDir);
   let checkOutput = "";
+  let mountNamespace: string | undefined;
   try {
     // `postfix check` also creates the queue's subdirectories with the right owners.
     const check = await runTty(POSTFIX, ["-c", configDir, "check"], env);
     checkOutput = check.out.trim();
     if (check.code !== 0) throw new Error(`postfix check failed: ${checkOutput}`);
-    const start = await runTty(POSTFIX, ["-c", configDir, "start"], env);
+    const start =
+      options.resolvConf === undefined
+        ? await runTty(POSTFIX, ["-c", configDir, "start"], env)
+        : await runTty(UNSHARE, [...UNSHARE_ARGS, "/bin/sh", "-c", `${MOUNT} --bind "$1" /etc/resolv.conf && exec "$2" -c "$3" start`, "sh", resolvConf, POSTFIX, configDir], env);
     if (start.code !== 0) throw new Error(`postfix start failed: ${start.out.trim()}`);
     // The master opens its listening sockets before it logs "daemon started"; waiting for the
     // line (not probing the port) keeps probe connections out of the log the test reads.
@@ -449,6 +522,15 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
       () => existsSync(maillog) && readFileSync(maillog, "utf8").includes(`configuration ${configDir}\n`),
       20_000,
     );
+    if (options.resolvConf !== undefined) {
+      // The master must be in a namespace of its own that shows the test's resolv.conf.
+      const masterPid = Number(readFileSync(join(queueDir, "pid", "master.pid"), "utf8").trim());
+      mountNamespace = readlinkSync(`/proc/${masterPid}/ns/mnt`);
+      if (mountNamespace === readlinkSync("/proc/self/ns/mnt")) throw new Error("the master runs in the machine's mount namespace");
+      namespaces.set(configDir, mountNamespace);
+      const seen = readFileSync(`/proc/${masterPid}/root/etc/resolv.conf`, "utf8");
+      if (seen !== options.resolvConf) throw new Error(`the master sees another /etc/resolv.conf: ${JSON.stringify(seen)}`);
+    }
   } catch (err) {
     const logTail = existsSync(maillog) ? readFileSync(maillog, "utf8").split("\n").slice(-15).join("\n") : "";
     await stop();
@@ -471,6 +553,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     myhostname,
     domain,
     syslogName,
+    mountNamespace,
     checkOutput,
     log,
     logLines,
