@@ -19,12 +19,11 @@
  *             Status 4.4.3.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { mailtrace } from "../support/cli.ts";
 import { readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { analyzeAll, type Bounce } from "../../src/bounce/analyze.ts";
-import { REPO_ROOT } from "../support/corpus.ts";
 import { freeLoopbackAddress, type RunningDnsServer, startDnsServer } from "../support/dns-server.ts";
 import {
   instancePids,
@@ -35,16 +34,7 @@ import {
   startPostfix,
 } from "../support/postfix.ts";
 
-const MAILTRACE = join(REPO_ROOT, "bin/mailtrace");
 
-function mailtrace(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(MAILTRACE, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface Expected {
   to: string;

@@ -21,25 +21,15 @@
  * needs a resolv.conf of its own (a mount namespace), which not every machine allows.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { mailtrace } from "../support/cli.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { analyzeAll, analyzeMail, type Bounce } from "../../src/bounce/analyze.ts";
-import { REPO_ROOT } from "../support/corpus.ts";
 import { freeTcpPort, instancePids, type PostfixInstance, type SendResult, skipUnlessPostfix, startPostfix } from "../support/postfix.ts";
 
-const MAILTRACE = join(REPO_ROOT, "bin/mailtrace");
 
-function mailtrace(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(MAILTRACE, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface Expected {
   to: string;

@@ -11,24 +11,14 @@
  * analyzer treats as one host passing mail to itself: no "hop without TLS" finding.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { mailtrace } from "../support/cli.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { analyzeHeaders, type HeaderAnalysis } from "../../src/headers/analyze.ts";
-import { REPO_ROOT } from "../support/corpus.ts";
 import { instancePids, type PostfixInstance, type SendResult, skipUnlessPostfix, startPostfix } from "../support/postfix.ts";
 
-const MAILTRACE = join(REPO_ROOT, "bin/mailtrace");
 
-function mailtrace(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(MAILTRACE, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe("Postfix end to end: real Received headers -> header analyzer and CLI", { timeout: 60_000, skip: skipUnlessPostfix() }, () => {
   let mx: PostfixInstance;

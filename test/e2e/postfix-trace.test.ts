@@ -15,15 +15,13 @@
  * (header_checks FILTER to mx's own re-injection smtpd) and re-injected under a new queue ID.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { mailtrace } from "../support/cli.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { REPO_ROOT } from "../support/corpus.ts";
 import { freeTcpPort, instancePids, type PostfixInstance, type SendResult, skipUnlessPostfix, startPostfix } from "../support/postfix.ts";
 
-const MAILTRACE = join(REPO_ROOT, "bin/mailtrace");
 
 interface Row {
   time: string;
@@ -47,14 +45,6 @@ interface ShowJson {
   events: { time: string; host: string; program: string; queueId: string; kind: string; recipient: string | null; dsn: string | null; text: string }[];
 }
 
-function mailtrace(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(MAILTRACE, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120_000, skip: skipUnlessPostfix() }, () => {
   let mx: PostfixInstance;
