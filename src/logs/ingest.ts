@@ -111,10 +111,23 @@ async function* lineBatches(stream: Readable, onBytes: (n: number) => void): Asy
   if (last) yield [last];
 }
 
+/** Bytes of the named files (stdin and unreadable files count as nothing). */
+function inputBytes(paths: readonly string[]): number {
+  let n = 0;
+  for (const p of paths) {
+    try {
+      if (p !== "-") n += statSync(p).size;
+    } catch {
+      // reported when the file is opened
+    }
+  }
+  return n;
+}
+
 /** Ingests files into the store; one failing file is recorded in `errors` and the others go on. */
 export async function ingestFiles(store: Store, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
   const summary: IngestSummary = { files: 0, lines: 0, events: 0, messages: 0, unparsed: 0, otherPrograms: 0, errors: [] };
-  const writer = store.writer();
+  const writer = store.writer({ expectedBytes: inputBytes(paths) });
   const correlator = new Correlator(writer);
   const dialectOf = new Map<string, Dialect | null>();
   let sinceCommit = 0;

@@ -12,7 +12,7 @@ import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
 import type {
   EventChunk, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
-  ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow,
+  ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
 } from "./store.ts";
 
 const SCHEMA_VERSION = 1;
@@ -39,8 +39,6 @@ CREATE TABLE IF NOT EXISTS messages(
   origin TEXT,
   UNIQUE(host, queue_id, first_time, disc)
 );
-CREATE INDEX IF NOT EXISTS messages_queue_id ON messages(queue_id, first_time);
-CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id);
 CREATE TABLE IF NOT EXISTS recipients(
   id INTEGER PRIMARY KEY,
   message INTEGER NOT NULL,
@@ -60,13 +58,6 @@ CREATE TABLE IF NOT EXISTS recipients(
   client_ip TEXT,
   UNIQUE(message, recipient)
 );
-CREATE INDEX IF NOT EXISTS recipients_time ON recipients(time);
-CREATE INDEX IF NOT EXISTS recipients_recipient ON recipients(recipient, time);
-CREATE INDEX IF NOT EXISTS recipients_rdom ON recipients(r_rdom, time);
-CREATE INDEX IF NOT EXISTS recipients_sender ON recipients(sender, time);
-CREATE INDEX IF NOT EXISTS recipients_srdom ON recipients(s_rdom, time);
-CREATE INDEX IF NOT EXISTS recipients_status ON recipients(status, time);
-CREATE INDEX IF NOT EXISTS recipients_client_ip ON recipients(client_ip, time);
 -- A message's events, one row per written chunk (see EventChunk): n lines of
 -- time TAB offset TAB seq TAB hash TAB program TAB kind TAB recipient TAB dsn TAB text.
 CREATE TABLE IF NOT EXISTS event_chunks(
@@ -85,8 +76,34 @@ CREATE TABLE IF NOT EXISTS links(
   time INTEGER NOT NULL,
   PRIMARY KEY(parent, child_queue_id, kind)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS links_child ON links(child_queue_id, time);
 `;
+
+/**
+ * The indexes only queries use (ingest looks messages up by the UNIQUE keys). Opening a
+ * store creates any that are missing, so a bulk load that dropped them and then crashed
+ * gets them back on the next start.
+ */
+const QUERY_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
+  ["messages_queue_id", "messages(queue_id, first_time)"],
+  ["messages_message_id", "messages(message_id)"],
+  ["recipients_time", "recipients(time)"],
+  ["recipients_recipient", "recipients(recipient, time)"],
+  ["recipients_rdom", "recipients(r_rdom, time)"],
+  ["recipients_sender", "recipients(sender, time)"],
+  ["recipients_srdom", "recipients(s_rdom, time)"],
+  ["recipients_status", "recipients(status, time)"],
+  ["recipients_client_ip", "recipients(client_ip, time)"],
+  ["links_child", "links(child_queue_id, time)"],
+];
+const CREATE_QUERY_INDEXES = QUERY_INDEXES.map(([n, d]) => `CREATE INDEX IF NOT EXISTS ${n} ON ${d};`).join("\n");
+
+/**
+ * A load this much larger than the store is written without the query indexes, which are
+ * then built once, sorted: far cheaper than keeping seven B-trees up to date row by row
+ * once they outgrow the page cache.
+ */
+const BULK_FACTOR = 2;
+const BULK_MIN_BYTES = 16 << 20;
 
 /** `example.com` -> `moc.elpmaxe` (lower case); undefined without a domain. */
 export function reversedDomain(address: string | undefined): string | null {
@@ -316,6 +333,7 @@ export class SqliteStore implements Store {
       this.db.exec("PRAGMA cache_size = -65536"); // 64 MiB: keeps the whole process well under 500 MB
       this.db.exec("PRAGMA temp_store = MEMORY");
       this.db.exec(SCHEMA);
+      this.db.exec(CREATE_QUERY_INDEXES);
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
       if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
       else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}`);
@@ -326,16 +344,33 @@ export class SqliteStore implements Store {
     }
   }
 
-  writer(): StoreWriter {
+  writer(hint: WriterHint = {}): StoreWriter {
     if (this.writing) throw new Error("one writer at a time");
     this.writing = true;
+    const bulk = this.isBulkLoad(hint.expectedBytes);
+    if (bulk) for (const [name] of QUERY_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
     const w = new SqliteWriter(this.db);
     const close = w.close.bind(w);
     w.close = () => {
       close();
+      if (bulk) this.db.exec(CREATE_QUERY_INDEXES);
       this.writing = false;
     };
     return w;
+  }
+
+  private isBulkLoad(expectedBytes: number | undefined): boolean {
+    if (!expectedBytes || expectedBytes < BULK_MIN_BYTES) return false;
+    const pages = this.db.prepare("PRAGMA page_count").get() as { page_count: number };
+    const size = this.db.prepare("PRAGMA page_size").get() as { page_size: number };
+    return expectedBytes > BULK_FACTOR * pages.page_count * size.page_size;
+  }
+
+  /** Names of the query indexes present (for tests and `stats`). */
+  queryIndexes(): string[] {
+    const rows = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[];
+    const present = new Set(rows.map((r) => r.name));
+    return QUERY_INDEXES.map(([n]) => n).filter((n) => present.has(n));
   }
 
   async trace(q: TraceQuery): Promise<TraceRow[]> {

@@ -233,10 +233,16 @@ export interface StoreStats {
   events: number;
 }
 
+/** What the writer may plan for: a backend can load a large input differently. */
+export interface WriterHint {
+  /** Bytes of input about to be ingested (undefined when unknown, e.g. stdin). */
+  expectedBytes?: number;
+}
+
 export interface Store {
   readonly url: string;
   /** Starts a write batch (one writer at a time). */
-  writer(): StoreWriter;
+  writer(hint?: WriterHint): StoreWriter;
   trace(q: TraceQuery): Promise<TraceRow[]>;
   /** The messages whose queue ID or Message-ID is `key`, with every linked entry, their recipients and events in time order. */
   show(key: string): Promise<ShowResult>;
