@@ -374,6 +374,16 @@ export class SqliteStore implements Store {
   }
 
   async trace(q: TraceQuery): Promise<TraceRow[]> {
+    const limit = q.limit ?? 1000;
+    if ((q.status?.length ?? 0) < 2) return this.traceRows(q, limit).map(({ rid, ...row }) => row);
+    // Several statuses: one index walk per status, newest first, each stopping at the limit,
+    // then merged. One query with IN (...) would sort every match in the window instead.
+    const rows = (q.status ?? []).flatMap((st) => this.traceRows({ ...q, status: [st] }, limit));
+    rows.sort((a, b) => b.time - a.time || b.rid - a.rid);
+    return rows.slice(0, limit).map(({ rid, ...row }) => row);
+  }
+
+  private traceRows(q: TraceQuery, limit: number): Array<TraceRow & { rid: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.recipient) where.push(patternSql("r.recipient", "r.r_rdom", q.recipient, params));
@@ -406,9 +416,8 @@ export class SqliteStore implements Store {
       }
       where.push(`r.message IN (SELECT id FROM messages WHERE ${sub.join(" AND ")})`);
     }
-    const limit = q.limit ?? 1000;
     params.push(limit);
-    const sql = `SELECT r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn, r.relay,
+    const sql = `SELECT r.id AS rid, r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn, r.relay,
       r.detail, r.client_ip, m.size, m.subject, r.message
       FROM recipients r JOIN messages m ON m.id = r.message
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
@@ -418,7 +427,7 @@ export class SqliteStore implements Store {
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
       messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,
       dsn: r.dsn, relay: r.relay, detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject,
-      message: r.message,
+      message: r.message, rid: r.rid,
     }));
   }
 

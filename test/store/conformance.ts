@@ -184,6 +184,10 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
       assert.equal((await q({ queueId: "1111111111" })).length, 2);
       assert.equal((await q({ clientIp: "192.0.2.10" })).length, 2);
       assert.equal((await q({ status: "failed,quarantined" })).length, 4);
+      // Several statuses: the same rows in the same order as filtering the full list, also with a limit.
+      const want = rows.filter((r) => r.status === "failed" || r.status === "delivered");
+      assert.deepEqual(await q({ status: "delivered,failed" }), want);
+      assert.deepEqual(await q({ status: "failed,delivered", limit: "3" }), want.slice(0, 3));
       assert.equal((await q({ since: "2024-06-10T10:30:00Z", until: "2024-06-10T11:30:00Z" })).length, 3);
       assert.equal((await q({ limit: "2" })).length, 2);
       const bounced = rows.find((r) => r.recipient === "erin@example.org");
