@@ -77,18 +77,31 @@ export interface CorrelatorCounts {
   messages: number;
 }
 
-/** 53-bit string hash (cyrb53): cheap, well spread, deterministic across runs. */
-export function hash53(s: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+/**
+ * A line's identity within its message: a 53-bit hash of its time, syslog tag, pid and text,
+ * i.e. the raw line without the host, which the message says, and with the stamp as parsed. Two FNV-1a-style lanes over alternate characters: this runs on every line,
+ * so it is as cheap as a well-spread hash gets.
+ */
+export function lineHash(env: Envelope): number {
+  let h = 0x811c9dc5;
+  let g = 0x2545f491;
+  const feed = (s: string) => {
+    const n = s.length;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+      g = Math.imul(g ^ s.charCodeAt(i + 1), 2246822519);
+    }
+    if (i < n) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+    h = Math.imul(h ^ n, 16777619);
+  };
+  h = Math.imul(h ^ (env.time % 4294967296), 16777619);
+  g = Math.imul(g ^ Math.floor(env.time / 4294967296), 2246822519);
+  feed(env.program);
+  feed(env.pid);
+  feed(env.message);
+  h = Math.imul(h ^ (g >>> 15), 2246822507) ^ Math.imul(g ^ (h >>> 13), 3266489909);
+  return ((h ^ (g >>> 16)) >>> 0) + (g & 0x1fffff) * 4294967296;
 }
 
 // An entry not seen for this long (log time) is written and dropped from memory.
@@ -345,7 +358,7 @@ export class Correlator {
   private event(env: Envelope, fact: Fact, raw: string): EventRecord {
     return {
       time: env.time, offset: env.offset, program: env.program, kind: fact.kind, recipient: fact.recipient, dsn: fact.dsn,
-      text: fact.kind === "unparsed" ? raw : env.message, hash: hash53(raw), seq: this.seq,
+      text: fact.kind === "unparsed" ? raw : env.message, hash: lineHash(env), seq: this.seq,
     };
   }
 

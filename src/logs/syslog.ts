@@ -38,6 +38,17 @@ const MONTHS: Record<string, number> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
 };
 
+/** `Jan` as (J << 16 | a << 8 | n) -> 0, for reading a month by char codes. */
+const MONTH_CODES = new Map(Object.entries(MONTHS).map(([k, v]) => [(k.charCodeAt(0) << 16) | (k.charCodeAt(1) << 8) | k.charCodeAt(2), v]));
+
+/** Positions of the stamp's digits that are never a space (`Mmm dD hh:mm:ss`). */
+const STAMP_DIGITS = [5, 7, 8, 10, 11, 13, 14];
+
+/** 0-9 for an ASCII digit's code, else -1. */
+function digit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : -1;
+}
+
 // `Mmm dd hh:mm:ss[.frac] host tag[pid]: msg` (tag may hold slashes and dashes).
 const RE_3164 = /^(?:<\d{1,3}>)?([A-Z][a-z]{2}) ([ 0-3]?\d) (\d\d):(\d\d):(\d\d)(\.\d{1,9})? (\S+) ([^\s[:]+)(?:\[(\d*)\])?: ?(.*)$/;
 // rsyslog RFC 3339 form: `2024-01-02T03:04:05.123+09:00 host tag[pid]: msg`.
@@ -149,6 +160,8 @@ export class EnvelopeParser {
   private lastStamp = "";
   private lastTime = 0;
   private lastOffset = 0;
+  private lastHost = "";
+  private lastProgram = "";
   /** Wall-clock hour key -> [utc of that hour's start, offset]; zone lookups are slow. */
   private readonly hourCache = new Map<number, [number, number]>();
 
@@ -159,7 +172,7 @@ export class EnvelopeParser {
 
   parse(line: string): Envelope | undefined {
     const c = line.charCodeAt(0);
-    if (c >= 65 && c <= 90) return this.parse3164(line, RE_3164.exec(line));
+    if (c >= 65 && c <= 90) return this.scan3164(line) ?? this.parse3164(line, RE_3164.exec(line));
     if (c >= 48 && c <= 57) return this.parseIso(RE_ISO.exec(line));
     if (c === 60) {
       if (/^<\d{1,3}>1 /.test(line)) return this.parse5424(RE_5424.exec(line));
@@ -167,6 +180,74 @@ export class EnvelopeParser {
       return m ? this.parse3164(line, m) : this.parseIso(RE_ISO.exec(line));
     }
     return undefined;
+  }
+
+  /**
+   * The common RFC 3164 shape (`Mmm dd hh:mm:ss host tag[pid]: text`, no fraction) read by
+   * position, without a regex: most of a log is this, and most lines repeat the previous
+   * line's stamp, host and tag, whose strings are then reused. Anything else (a fraction, an
+   * unpadded day, no pid) returns undefined and goes to the regex, which decides.
+   */
+  private scan3164(line: string): Envelope | undefined {
+    const n = line.length;
+    if (n < 20 || line.charCodeAt(3) !== 32 || line.charCodeAt(6) !== 32 || line.charCodeAt(9) !== 58 ||
+      line.charCodeAt(12) !== 58 || line.charCodeAt(15) !== 32) return undefined;
+    let time: number;
+    let offset: number;
+    if (this.lastStamp.length === 15 && line.startsWith(this.lastStamp)) {
+      time = this.lastTime;
+      offset = this.lastOffset;
+    } else {
+      const month = MONTH_CODES.get((line.charCodeAt(0) << 16) | (line.charCodeAt(1) << 8) | line.charCodeAt(2));
+      if (month === undefined) return undefined;
+      const d1 = line.charCodeAt(4);
+      if (d1 !== 32 && (d1 < 48 || d1 > 51)) return undefined;
+      for (const at of STAMP_DIGITS) if (digit(line.charCodeAt(at)) < 0) return undefined;
+      const two = (at: number) => digit(line.charCodeAt(at)) * 10 + digit(line.charCodeAt(at + 1));
+      const day = d1 === 32 ? digit(line.charCodeAt(5)) : two(4);
+      const hour = two(7);
+      const min = two(10);
+      const sec = two(13);
+      [time, offset] = this.wallTime(month, day, hour, min, sec, 0);
+      this.lastStamp = line.slice(0, 15);
+      this.lastTime = time;
+      this.lastOffset = offset;
+    }
+    // host: up to the next space
+    const hostEnd = line.indexOf(" ", 16);
+    if (hostEnd <= 16) return undefined;
+    const lh = this.lastHost;
+    const host = hostEnd - 16 === lh.length && line.startsWith(lh, 16) ? lh : (this.lastHost = line.slice(16, hostEnd));
+    // tag[pid]: text
+    const tagStart = hostEnd + 1;
+    let i = tagStart;
+    for (; i < n; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 91 || c === 58 || c === 32 || c === 9) break;
+    }
+    if (i === tagStart || line.charCodeAt(i) !== 91) return undefined;
+    const lp = this.lastProgram;
+    const program = i - tagStart === lp.length && line.startsWith(lp, tagStart) ? lp : (this.lastProgram = line.slice(tagStart, i));
+    const close = line.indexOf("]", i + 1);
+    if (close < 0 || line.charCodeAt(close + 1) !== 58) return undefined;
+    for (let k = i + 1; k < close; k++) if (digit(line.charCodeAt(k)) < 0) return undefined;
+    const textStart = line.charCodeAt(close + 2) === 32 ? close + 3 : close + 2;
+    return { time, offset, host, program, pid: line.slice(i + 1, close), message: line.slice(textStart) };
+  }
+
+  /** Wall clock in the parser's zone -> [utc, offset]; the year comes from the tracker. */
+  private wallTime(month: number, day: number, hour: number, min: number, sec: number, frac: number): [number, number] {
+    const year = this.years.yearFor(month, day);
+    const hourWall = Date.UTC(year, month, day, hour);
+    let cached = this.hourCache.get(hourWall);
+    if (!cached) {
+      cached = wallToUtc(this.tz, hourWall);
+      if (this.hourCache.size > 4096) this.hourCache.clear();
+      this.hourCache.set(hourWall, cached);
+    }
+    const offset = cached[1];
+    // Zones change offset on the hour, so the hour's offset holds for the whole hour.
+    return [hourWall + min * 60000 + sec * 1000 + frac - offset * 60000, offset];
   }
 
   private parse3164(line: string, m: RegExpExecArray | null): Envelope | undefined {
@@ -181,22 +262,8 @@ export class EnvelopeParser {
       time = this.lastTime;
       offset = this.lastOffset;
     } else {
-      const day = Number(m[2]);
-      const year = this.years.yearFor(month, day);
-      const hour = Number(m[3]);
-      const min = Number(m[4]);
-      const sec = Number(m[5]);
-      const hourWall = Date.UTC(year, month, day, hour);
-      let cached = this.hourCache.get(hourWall);
-      if (!cached) {
-        cached = wallToUtc(this.tz, hourWall);
-        if (this.hourCache.size > 4096) this.hourCache.clear();
-        this.hourCache.set(hourWall, cached);
-      }
       const frac = m[6] ? Math.floor(Number(m[6]) * 1000) : 0;
-      offset = cached[1];
-      // Zones change offset on the hour, so the hour's offset holds for the whole hour.
-      time = hourWall + min * 60000 + sec * 1000 + frac - offset * 60000;
+      [time, offset] = this.wallTime(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), frac);
       this.lastStamp = stamp;
       this.lastTime = time;
       this.lastOffset = offset;

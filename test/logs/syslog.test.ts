@@ -82,3 +82,21 @@ test("lines without an envelope are refused", () => {
   assert.equal(p.parse("# failJSON: {}"), undefined);
   assert.equal(p.parse(""), undefined);
 });
+
+test("RFC 3164 shapes off the common one: no pid, a bad pid, a single-digit day, a repeated stamp", () => {
+  const p = new EnvelopeParser({ year: 2024, tz: "UTC" });
+  const a = p.parse("Mar  5 09:10:11 mx1 postfix/smtpd: connect from x");
+  assert.equal(a?.program, "postfix/smtpd");
+  assert.equal(a?.pid, "");
+  assert.equal(a?.message, "connect from x");
+  assert.equal(p.parse("Mar  5 09:10:11 mx1 postfix/smtpd[12a]: x"), undefined);
+  assert.equal(p.parse("Mar 5 09:10:12 mx1 postfix/qmgr[7]: ABCDEF123: removed")?.time, Date.UTC(2024, 2, 5, 9, 10, 12));
+  // The same stamp on the next line, another host and tag: the time is reused, the names are not.
+  const b = p.parse("Mar  5 09:10:11 mx1 postfix/smtpd[1]: a");
+  const c = p.parse("Mar  5 09:10:11 mx2 postfix-out/smtp[2]:b");
+  assert.equal(c?.time, b?.time);
+  assert.equal(c?.host, "mx2");
+  assert.equal(c?.program, "postfix-out/smtp");
+  assert.equal(c?.message, "b");
+  assert.equal(p.parse("Xyz  5 09:10:11 mx1 postfix/smtpd[1]: a"), undefined);
+});
