@@ -10,12 +10,13 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
+import { KeyFilter } from "./key-filter.ts";
 import type {
   EventChunk, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
 } from "./store.ts";
 
-/** 2: event identities hash the line without its stamp and host (1 hashed the whole line). */
+/** 2: event identities hash the line without its host (1 hashed the whole line); chunk ids. */
 const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
@@ -61,14 +62,13 @@ CREATE TABLE IF NOT EXISTS recipients(
 );
 -- A message's events, one row per written chunk (see EventChunk): n lines of
 -- time TAB offset TAB seq TAB hash TAB program TAB kind TAB recipient TAB dsn TAB text.
+-- id = message * 4096 + chunk number: a message's chunks are a range of the table's own
+-- B-tree, found without an index and appended at its end during a load.
 CREATE TABLE IF NOT EXISTS event_chunks(
   id INTEGER PRIMARY KEY,
-  message INTEGER NOT NULL,
-  time INTEGER NOT NULL,
   hash INTEGER NOT NULL,
   n INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  UNIQUE(message, time, hash)
+  data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS links(
   parent INTEGER NOT NULL,
@@ -123,6 +123,9 @@ function reverse(s: string): string {
   return out.toLowerCase();
 }
 
+/** Chunks per message in its id range (event_chunks.id = message * CHUNKS + k); the last takes any more. */
+const CHUNKS = 4096;
+
 // Links resolve to queue entries that started within this window around the link's time.
 const LINK_WINDOW_MS = 6 * 3600 * 1000;
 
@@ -130,9 +133,14 @@ class SqliteWriter implements StoreWriter {
   private readonly db: DatabaseSync;
   private readonly s: Record<string, StatementSync>;
   private open = true;
+  /** Bulk load: the keys stored, so that lookups of new queue IDs need no query. */
+  private readonly keys: KeyFilter | undefined;
+  /** Messages created in this batch that have no chunk yet (their first chunk needs no query). */
+  private readonly newMessages = new Set<number>();
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, keys?: KeyFilter) {
     this.db = db;
+    this.keys = keys;
     this.s = {
       find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
         client_host, client_ip, sasl_username, subject, origin
@@ -142,7 +150,9 @@ class SqliteWriter implements StoreWriter {
         FROM messages WHERE host = ? AND queue_id = ? AND first_time > ? ORDER BY first_time LIMIT 1`),
       rekeyMessage: db.prepare("UPDATE OR IGNORE messages SET first_time = ?, offset = ? WHERE id = ?"),
       rekeyRecipients: db.prepare("UPDATE recipients SET time = ?, offset = ? WHERE message = ?"),
-      chunksOf: db.prepare("SELECT data FROM event_chunks WHERE message = ?"),
+      chunksOf: db.prepare("SELECT data FROM event_chunks WHERE id BETWEEN ? AND ?"),
+      chunkTop: db.prepare("SELECT max(id) AS top, max(hash = ?) AS dup FROM event_chunks WHERE id BETWEEN ? AND ?"),
+      appendChunk: db.prepare("UPDATE event_chunks SET data = data || char(10) || ?, n = n + ? WHERE id = ?"),
       insertMessage: db.prepare(`INSERT INTO messages(host, queue_id, first_time, disc, offset, last_time, removed_time, message_id,
         sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin)
         VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
@@ -169,17 +179,19 @@ class SqliteWriter implements StoreWriter {
       changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
         WHERE message = ? AND status = ? AND event_time <= ?`),
       dropPlaceholder: db.prepare("DELETE FROM recipients WHERE message = ? AND recipient = ''"),
-      insertChunk: db.prepare("INSERT INTO event_chunks(message, time, hash, n, data) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING"),
+      insertChunk: db.prepare("INSERT INTO event_chunks(id, hash, n, data) VALUES(?,?,?,?)"),
       insertLink: db.prepare("INSERT INTO links(parent, child_queue_id, kind, time) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"),
     };
     db.exec("BEGIN IMMEDIATE");
   }
 
   findMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
+    if (this.keys && !this.keys.mayHave(host, queueId)) return undefined;
     return this.stored(this.s.find.get(host, queueId, time) as Record<string, any> | undefined);
   }
 
   findNextMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
+    if (this.keys && !this.keys.mayHave(host, queueId)) return undefined;
     return this.stored(this.s.findNext.get(host, queueId, time) as Record<string, any> | undefined);
   }
 
@@ -191,7 +203,7 @@ class SqliteWriter implements StoreWriter {
 
   eventHashes(message: number): number[] {
     const out: number[] = [];
-    for (const c of this.s.chunksOf.all(message) as { data: string }[]) {
+    for (const c of this.s.chunksOf.all(message * CHUNKS, message * CHUNKS + CHUNKS - 1) as { data: string }[]) {
       // Each line: time TAB offset TAB seq TAB hash TAB ...
       for (const line of c.data.split("\n")) {
         let a = line.indexOf("\t");
@@ -220,7 +232,12 @@ class SqliteWriter implements StoreWriter {
       m.sender ?? null, m.size ?? null, m.nrcpt ?? null, m.clientHost ?? null, m.clientIp ?? null, m.saslUsername ?? null,
       m.subject ?? null, m.origin ?? null,
     );
-    if (r.changes) return { id: Number(r.lastInsertRowid), created: true };
+    if (r.changes) {
+      const id = Number(r.lastInsertRowid);
+      this.keys?.add(m.host, m.queueId);
+      this.newMessages.add(id);
+      return { id, created: true };
+    }
     const e = this.s.findExact.get(m.host, m.queueId, m.firstTime, m.disc) as { id: number };
     return { id: e.id, created: false };
   }
@@ -266,8 +283,19 @@ class SqliteWriter implements StoreWriter {
       parts[i] = `${e.time}\t${e.offset}\t${e.seq}\t${e.hash}\t${e.program}\t${e.kind}\t${e.recipient ?? ""}\t${e.dsn ?? ""}\t${e.text}`;
     }
     const hash = (h2 & 0x1fffff) * 4294967296 + (h1 >>> 0);
-    const r = this.s.insertChunk.run(c.message, evs[0].time, hash, evs.length, parts.join("\n"));
-    return r.changes > 0 ? evs.length : 0;
+    const base = c.message * CHUNKS;
+    // A message created in this batch has no chunk yet; any other is asked (and a chunk stored already is not stored again).
+    let k = this.newMessages.has(c.message) ? 0 : undefined;
+    this.newMessages.delete(c.message);
+    if (k === undefined) {
+      const top = this.s.chunkTop.get(hash, base, base + CHUNKS - 1) as { top: number | null; dup: number | null };
+      if (top.dup) return 0;
+      k = top.top === null ? 0 : top.top - base + 1;
+    }
+    const data = parts.join("\n");
+    if (k >= CHUNKS) this.s.appendChunk.run(data, evs.length, base + CHUNKS - 1);
+    else this.s.insertChunk.run(base + k, hash, evs.length, data);
+    return evs.length;
   }
 
   insertLink(l: LinkRecord): void {
@@ -275,6 +303,7 @@ class SqliteWriter implements StoreWriter {
   }
 
   commit(): void {
+    this.newMessages.clear();
     this.db.exec("COMMIT");
     this.db.exec("BEGIN IMMEDIATE");
   }
@@ -349,15 +378,35 @@ export class SqliteStore implements Store {
     if (this.writing) throw new Error("one writer at a time");
     this.writing = true;
     const bulk = this.isBulkLoad(hint.expectedBytes);
+    // A bulk load writes mostly new pages at the end of the file: a rollback journal keeps only
+    // the few old pages it changes, where WAL writes every page twice (log, then checkpoint).
+    // Readers wait during its commits. (The switch fails, harmlessly, if others have it open.)
+    const rollback = bulk && this.journalMode("delete") === "delete";
     if (bulk) for (const [name] of QUERY_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
-    const w = new SqliteWriter(this.db);
+    const w = new SqliteWriter(this.db, bulk ? this.storedKeys(hint.expectedBytes ?? 0) : undefined);
     const close = w.close.bind(w);
     w.close = () => {
       close();
       if (bulk) this.db.exec(CREATE_QUERY_INDEXES);
+      if (rollback) this.journalMode("wal");
       this.writing = false;
     };
     return w;
+  }
+
+  /** The keys of every stored message (read only for a bulk load, where the store is small beside the input). */
+  private storedKeys(expectedBytes: number): KeyFilter {
+    const stored = (this.db.prepare("SELECT count(*) AS n FROM messages").get() as { n: number }).n;
+    // About 1,000 bytes of log per message.
+    const keys = new KeyFilter(stored + expectedBytes / 1000);
+    for (const r of this.db.prepare("SELECT host, queue_id FROM messages").iterate() as Iterable<{ host: string; queue_id: string }>) {
+      keys.add(r.host, r.queue_id);
+    }
+    return keys;
+  }
+
+  private journalMode(mode: "wal" | "delete"): string {
+    return String((this.db.prepare(`PRAGMA journal_mode = ${mode}`).get() as { journal_mode: string }).journal_mode);
   }
 
   private isBulkLoad(expectedBytes: number | undefined): boolean {
@@ -475,7 +524,10 @@ export class SqliteStore implements Store {
     const byId = new Map(messages.map((m) => [m.id, m]));
     const seenEvents = new Set<string>();
     const rawEvents: Array<ShowEvent & { seq: number; message: number }> = [];
-    for (const c of this.db.prepare(`SELECT message, data FROM event_chunks WHERE message IN (${inList})`).all() as { message: number; data: string }[]) {
+    const chunksOf = this.db.prepare("SELECT id, data FROM event_chunks WHERE id BETWEEN ? AND ?");
+    const chunks = ids.flatMap((id) => chunksOf.all(id * CHUNKS, id * CHUNKS + CHUNKS - 1) as { id: number; data: string }[]);
+    for (const { id, data } of chunks) {
+      const c = { message: Math.floor(id / CHUNKS), data };
       const m = byId.get(c.message) as ShowMessage;
       for (const line of c.data.split("\n")) {
         const f = line.split("\t");

@@ -55,3 +55,24 @@ test("sqlite: a load much larger than the store is written without query indexes
   assert.equal(again.queryIndexes().length, 10);
   await again.close();
 });
+
+test("sqlite: a message written in more chunks than its id range holds keeps every event", async () => {
+  const s = await openStore("sqlite::memory:");
+  const w = s.writer();
+  const { id } = w.insertMessage({ host: "mx1", queueId: "ABCDEF1234", firstTime: 1000, offset: 0, disc: 0 });
+  let stored = 0;
+  for (let k = 0; k < 4100; k++) {
+    const e = { time: 1000 + k, offset: 0, program: "postfix/smtp", kind: "info", text: `ABCDEF1234: line ${k}`, hash: k + 1, seq: k };
+    stored += w.insertEvents({ message: id, events: [e] });
+    if (k % 1000 === 999) w.commit();
+  }
+  // The same chunk again (a re-run) is not stored twice.
+  stored += w.insertEvents({ message: id, events: [{ time: 1000, offset: 0, program: "postfix/smtp", kind: "info", text: "ABCDEF1234: line 0", hash: 1, seq: 0 }] });
+  w.close();
+  assert.equal(stored, 4100);
+  assert.equal((await s.stats()).events, 4100);
+  const shown = await s.show("ABCDEF1234");
+  assert.equal(shown.events.length, 4100);
+  assert.equal(shown.events.at(-1)?.text, "ABCDEF1234: line 4099");
+  await s.close();
+});
