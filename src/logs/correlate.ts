@@ -376,7 +376,7 @@ export class Correlator {
       dsn: fact.dsn, detail: fact.detail, eventTime: env.time, time: env.time, offset: env.offset, sender: fact.sender,
       clientIp: fact.clientIp,
     });
-    this.counts.events += this.w.insertEvents({ message: r.id, events: [ev] });
+    this.counts.events += this.w.insertEvents({ message: r.id, queueId: "NOQUEUE", events: [ev] });
   }
 
   /** Writes what `m` learned since its last write (`final`: no more deferring a new head, see `continues`). */
@@ -407,7 +407,7 @@ export class Correlator {
       m.dirty = undefined;
     }
     if (m.events.length) {
-      this.counts.events += this.w.insertEvents({ message: m.id, events: m.events });
+      this.counts.events += this.w.insertEvents({ message: m.id, queueId: m.queueId, events: m.events });
       m.events = [];
     }
     for (const l of m.links) this.w.insertLink({ parent: m.id, ...l });

@@ -10,6 +10,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
+import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
 import { KeyFilter } from "./key-filter.ts";
 import type {
   EventChunk, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS recipients(
   id INTEGER PRIMARY KEY,
   message INTEGER NOT NULL,
   recipient TEXT NOT NULL COLLATE NOCASE,
-  r_rdom TEXT COLLATE NOCASE,
+  r_rdom TEXT, -- reversed, lower case: BINARY sorts and compares faster than NOCASE
   orig_to TEXT,
   status TEXT NOT NULL,
   dsn TEXT,
@@ -56,12 +57,12 @@ CREATE TABLE IF NOT EXISTS recipients(
   time INTEGER NOT NULL,
   offset INTEGER NOT NULL,
   sender TEXT COLLATE NOCASE,
-  s_rdom TEXT COLLATE NOCASE,
+  s_rdom TEXT,
   client_ip TEXT,
   UNIQUE(message, recipient)
 );
--- A message's events, one row per written chunk (see EventChunk): n lines of
--- time TAB offset TAB seq TAB hash TAB program TAB kind TAB recipient TAB dsn TAB text.
+-- A message's events, one row per written chunk (see EventChunk): n lines in the form of
+-- event-codec.ts.
 -- id = message * 4096 + chunk number: a message's chunks are a range of the table's own
 -- B-tree, found without an index and appended at its end during a load.
 CREATE TABLE IF NOT EXISTS event_chunks(
@@ -204,13 +205,7 @@ class SqliteWriter implements StoreWriter {
   eventHashes(message: number): number[] {
     const out: number[] = [];
     for (const c of this.s.chunksOf.all(message * CHUNKS, message * CHUNKS + CHUNKS - 1) as { data: string }[]) {
-      // Each line: time TAB offset TAB seq TAB hash TAB ...
-      for (const line of c.data.split("\n")) {
-        let a = line.indexOf("\t");
-        a = line.indexOf("\t", a + 1);
-        a = line.indexOf("\t", a + 1);
-        out.push(Number(line.slice(a + 1, line.indexOf("\t", a + 1))));
-      }
+      for (const h of eventHashesOf(c.data)) out.push(h);
     }
     return out;
   }
@@ -275,12 +270,9 @@ class SqliteWriter implements StoreWriter {
     if (!evs.length) return 0;
     let h1 = 0;
     let h2 = 0;
-    const parts: string[] = new Array(evs.length);
-    for (let i = 0; i < evs.length; i++) {
-      const e = evs[i];
+    for (const e of evs) {
       h1 = (Math.imul(h1, 31) + (e.hash >>> 0)) | 0;
       h2 = (Math.imul(h2, 37) + Math.floor(e.hash / 4294967296)) | 0;
-      parts[i] = `${e.time}\t${e.offset}\t${e.seq}\t${e.hash}\t${e.program}\t${e.kind}\t${e.recipient ?? ""}\t${e.dsn ?? ""}\t${e.text}`;
     }
     const hash = (h2 & 0x1fffff) * 4294967296 + (h1 >>> 0);
     const base = c.message * CHUNKS;
@@ -292,7 +284,7 @@ class SqliteWriter implements StoreWriter {
       if (top.dup) return 0;
       k = top.top === null ? 0 : top.top - base + 1;
     }
-    const data = parts.join("\n");
+    const data = encodeEvents(evs, c.queueId);
     if (k >= CHUNKS) this.s.appendChunk.run(data, evs.length, base + CHUNKS - 1);
     else this.s.insertChunk.run(base + k, hash, evs.length, data);
     return evs.length;
@@ -529,14 +521,13 @@ export class SqliteStore implements Store {
     for (const { id, data } of chunks) {
       const c = { message: Math.floor(id / CHUNKS), data };
       const m = byId.get(c.message) as ShowMessage;
-      for (const line of c.data.split("\n")) {
-        const f = line.split("\t");
-        const key = `${c.message} ${f[0]} ${f[3]}`;
+      for (const e of decodeEvents(c.data, m.queueId)) {
+        const key = `${c.message} ${e.time} ${e.hash}`;
         if (seenEvents.has(key)) continue;
         seenEvents.add(key);
         rawEvents.push({
-          time: Number(f[0]), offset: Number(f[1]), seq: Number(f[2]), message: c.message, host: m.host, program: f[4],
-          queueId: m.queueId, kind: f[5], recipient: f[6] || null, dsn: f[7] || null, text: f.slice(8).join("\t"),
+          time: e.time, offset: e.offset, seq: e.seq, message: c.message, host: m.host, program: e.program,
+          queueId: m.queueId, kind: e.kind, recipient: e.recipient, dsn: e.dsn, text: e.text,
         });
       }
     }

@@ -96,6 +96,8 @@ export interface EventRecord {
  */
 export interface EventChunk {
   message: number;
+  /** The message's queue ID: lines that begin with `QUEUEID: ` may be stored without it. */
+  queueId?: string;
   events: EventRecord[];
 }
 

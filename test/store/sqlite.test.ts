@@ -76,3 +76,18 @@ test("sqlite: a message written in more chunks than its id range holds keeps eve
   assert.equal(shown.events.at(-1)?.text, "ABCDEF1234: line 4099");
   await s.close();
 });
+
+test("event codec: what is encoded decodes the same, also parts appended to each other", async () => {
+  const { encodeEvents, decodeEvents, eventHashesOf } = await import("../../src/store/event-codec.ts");
+  const ev = (time: number, offset: number, seq: number, text: string, recipient?: string) => ({
+    time, offset, seq, program: "postfix/smtp", kind: recipient ? "delivery" : "info", recipient, dsn: recipient ? "2.0.0" : undefined,
+    text, hash: 2 ** 52 + seq * 7919,
+  });
+  const a = [ev(1718010000000, 540, 17, "ABCDE12345: to=<a@b.example>, status=sent (ok\tdone)", "a@b.example"), ev(1718009999000, 600, 19, "not ABCDE12345: mine")];
+  const b = [ev(1718020000500, 540, 3, "ABCDE12345: removed")];
+  const data = `${encodeEvents(a, "ABCDE12345")}\n${encodeEvents(b, "ABCDE12345")}`;
+  const back = decodeEvents(data, "ABCDE12345");
+  assert.deepEqual(back, [...a, ...b].map((e) => ({ ...e, recipient: e.recipient ?? null, dsn: e.dsn ?? null })));
+  assert.deepEqual(eventHashesOf(data), [...a, ...b].map((e) => e.hash));
+  assert.ok(data.length < a.concat(b).reduce((n, e) => n + e.text.length + 60, 0), "smaller than the fields written out in full");
+});
