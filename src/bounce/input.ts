@@ -2,7 +2,7 @@
  * Input readers: a path may be one .eml, an mbox, a Maildir, a directory of any of these,
  * or "-" for stdin. Each yields one raw mail at a time; sizes are capped.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describeError } from "../core/errors.ts";
@@ -96,9 +96,22 @@ function unescapeFrom(b: Buffer): Uint8Array {
 
 /** Synchronous on purpose: thousands of small mails read much faster than through the pool. */
 function readCapped(path: string): Uint8Array {
-  const st = statSync(path);
-  if (st.size > MAX_FILE_BYTES) throw new Error(`${path}: file larger than ${MAX_FILE_BYTES} bytes`);
-  return readFileSync(path);
+  // One open, one fstat, one read: a path stat plus readFileSync cost a tenth of the analysis.
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) throw new Error(`${path}: file larger than ${MAX_FILE_BYTES} bytes`);
+    const buf = Buffer.allocUnsafeSlow(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === size ? buf : buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function* fromFile(path: string): AsyncGenerator<RawMail> {
