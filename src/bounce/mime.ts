@@ -7,7 +7,7 @@
  *    EUC-JP) are decoded by sniffing, see decodeText.
  */
 import { isAscii as nativeIsAscii } from "node:buffer";
-import PostalMime from "postal-mime";
+import PostalMime, { addressParser, decodeWords } from "postal-mime";
 
 /** One leaf part of the message: its type and decoded text. */
 export interface MailPart {
@@ -161,14 +161,62 @@ function rawBody(raw: string): string {
   return m ? raw.slice(m.index + m[0].length) : "";
 }
 
+/** The addresses of an address header (groups flattened), as postal-mime reads them. */
+function addressesOf(value: string): string[] {
+  const out: string[] = [];
+  const visit = (a: { address?: string; group?: unknown[] }) => {
+    if (a.address) out.push(a.address);
+    for (const g of (a.group ?? []) as { address?: string }[]) visit(g);
+  };
+  for (const a of addressParser(value) as { address?: string; group?: unknown[] }[]) visit(a);
+  return out;
+}
+
+interface PostalMimeInternals {
+  resolveInput(buf: ArrayBuffer | Uint8Array): Promise<ArrayBuffer>;
+  readLine(): { bytes: Uint8Array; done: boolean };
+  processLine(line: Uint8Array, done: boolean): Promise<void>;
+  boundaries: unknown[];
+  currentNode: { feed(line: Uint8Array): void };
+  root: MimeNodeLike;
+  buf: ArrayBuffer;
+  av: Uint8Array;
+  readPos: number;
+  started: boolean;
+}
+
+/**
+ * postal-mime's part tree of a mail. Its `parse()` also renders the text content, encodes the
+ * attachments and builds a message object, none of which we read, and awaits every line: here
+ * only lines that may be a boundary go through its (async) line handler, body lines are fed to
+ * the open part directly. Should its internals ever change shape, `parse()` builds the tree.
+ */
+async function partTree(bytes: Uint8Array): Promise<MimeNodeLike> {
+  const parser = new PostalMime({ forceRfc822Attachments: true, attachmentEncoding: "arraybuffer" });
+  const p = parser as unknown as PostalMimeInternals;
+  // Hand over the whole ArrayBuffer when we can: postal-mime copies a view, not a buffer.
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  const input = whole ? (bytes.buffer as ArrayBuffer) : bytes;
+  if (typeof p.readLine !== "function" || typeof p.processLine !== "function" || typeof p.resolveInput !== "function" || !p.root) {
+    await parser.parse(input);
+    return p.root;
+  }
+  p.started = true;
+  p.buf = await p.resolveInput(input);
+  p.av = new Uint8Array(p.buf);
+  p.readPos = 0;
+  while (p.readPos < p.av.length) {
+    const { bytes: line, done } = p.readLine();
+    if (!done && !(line.length > 2 && line[0] === 0x2d && line[1] === 0x2d && p.boundaries.length)) p.currentNode.feed(line);
+    else await p.processLine(line, done);
+  }
+  return p.root;
+}
+
 export async function parseMail(input: Uint8Array): Promise<ParsedMail> {
   patchPostalMime();
   const bytes = input.byteLength > MAX_MAIL_BYTES ? input.subarray(0, MAX_MAIL_BYTES) : input;
-  const parser = new PostalMime({ forceRfc822Attachments: true, attachmentEncoding: "arraybuffer" });
-  // Hand over the whole ArrayBuffer when we can: postal-mime copies a view, not a buffer.
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-  const email = await parser.parse(whole ? (bytes.buffer as ArrayBuffer) : bytes);
-  const root = (parser as unknown as { root: MimeNodeLike }).root;
+  const root = await partTree(bytes);
 
   const headers = new Map<string, string[]>();
   for (const h of root.headers) {
@@ -207,12 +255,14 @@ export async function parseMail(input: Uint8Array): Promise<ParsedMail> {
     .map((p) => (p.type === "text/plain" || p.type === "text/html" ? p.text : `Content-Type: ${p.type}\n\n${p.text}`))
     .join("\n");
 
-  const addr = (a: { address?: string; name?: string } | undefined) => a?.address ?? "";
+  const subject = headers.get("subject")?.[0];
+  const from = headers.get("from")?.[0];
+  const to = headers.get("to") ?? [];
   return {
     headers,
-    subject: email.subject ?? "",
-    from: addr(email.from as { address?: string } | undefined) || (headers.get("from")?.[0] ?? ""),
-    to: (email.to ?? []).map((a) => addr(a as { address?: string })).filter(Boolean).join(", ") || (headers.get("to")?.[0] ?? ""),
+    subject: subject ? decodeWords(subject) : "",
+    from: (from ? addressesOf(from)[0] : "") || (from ?? ""),
+    to: to.flatMap(addressesOf).join(", ") || (to[0] ?? ""),
     date: headers.get("date")?.[0] ?? "",
     parts,
     text,
