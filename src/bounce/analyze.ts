@@ -6,7 +6,7 @@ import type { Lang } from "../i18n/index.ts";
 import { decodeMail } from "./decode.ts";
 import { explainBounce } from "./explain.ts";
 import { mailsOf, readInputs } from "./input.ts";
-import { parseMail } from "./mime.ts";
+import { type ParsedMail, parseMail } from "./mime.ts";
 import { readOrigin } from "./origin.ts";
 import { classifyReason, isHardBounce, pseudoStatus, type Reason } from "./reason.ts";
 import { settle } from "./settle.ts";
@@ -48,6 +48,11 @@ export async function analyzeMail(bytes: Uint8Array, file: string, opts: Analyze
   } catch (err) {
     return { file, bounces: [], error: `${file}: cannot parse as a mail (${(err as Error).message.split("\n")[0]})` };
   }
+  return analyzeParsed(mail, file, lang);
+}
+
+/** Analyse one mail already parsed by parseMail. */
+export function analyzeParsed(mail: ParsedMail, file: string, lang: Lang = "en"): MailResult {
   const decoded = decodeMail(mail);
   if (!decoded) return { file, bounces: [], note: "not-a-bounce" };
   const origin = readOrigin(decoded.original);

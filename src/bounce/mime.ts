@@ -35,6 +35,30 @@ export const MAX_MAIL_BYTES = 4 * 1024 * 1024;
 
 const MIME_READ_TYPES = /^(text\/|message\/(delivery-status|global-delivery-status|feedback-report|rfc822|global|partial|disposition-notification|global-headers)|multipart\/)/;
 
+/**
+ * A pass-through part's content is its lines, each followed by "\n". When those lines lie one
+ * after another in the mail, each ended by LF or CRLF (nearly always), that is a slice of the
+ * mail itself: one copy instead of one per line. (CRLFs are kept; text is normalized later.)
+ */
+function sourceSpan(chunks: unknown[]): ArrayBuffer | undefined {
+  if (chunks.length < 2) return undefined;
+  const first = chunks[0];
+  if (!(first instanceof Uint8Array)) return undefined;
+  const buf = first.buffer;
+  if (!(buf instanceof ArrayBuffer)) return undefined;
+  const src = new Uint8Array(buf);
+  let end = first.byteOffset;
+  for (let i = 0; i < chunks.length; i += 2) {
+    const c = chunks[i];
+    if (!(c instanceof Uint8Array) || c.buffer !== buf || c.byteOffset !== end || chunks[i + 1] !== "\n") return undefined;
+    end = c.byteOffset + c.byteLength;
+    if (src[end] === 10) end += 1;
+    else if (src[end] === 13 && src[end + 1] === 10) end += 2;
+    else return undefined;
+  }
+  return buf.slice(first.byteOffset, end);
+}
+
 let patched = false;
 /** Replace postal-mime's Blob-based chunk joining with a plain byte concatenation. */
 function patchPostalMime(): void {
@@ -58,6 +82,8 @@ function patchPostalMime(): void {
     d.finalize = () => {
       d.flushBuffer?.();
       d.flushRemainder?.();
+      const same = sourceSpan(d.chunks as unknown[]);
+      if (same) return same;
       const bytes = (d.chunks as unknown[]).map((c) =>
         typeof c === "string"
           ? c === "\n"
@@ -174,7 +200,6 @@ function addressesOf(value: string): string[] {
 
 interface PostalMimeInternals {
   resolveInput(buf: ArrayBuffer | Uint8Array): Promise<ArrayBuffer>;
-  readLine(): { bytes: Uint8Array; done: boolean };
   processLine(line: Uint8Array, done: boolean): Promise<void>;
   boundaries: unknown[];
   currentNode: { feed(line: Uint8Array): void };
@@ -197,16 +222,24 @@ async function partTree(bytes: Uint8Array): Promise<MimeNodeLike> {
   // Hand over the whole ArrayBuffer when we can: postal-mime copies a view, not a buffer.
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
   const input = whole ? (bytes.buffer as ArrayBuffer) : bytes;
-  if (typeof p.readLine !== "function" || typeof p.processLine !== "function" || typeof p.resolveInput !== "function" || !p.root) {
+  if (typeof p.processLine !== "function" || typeof p.resolveInput !== "function" || !p.root) {
     await parser.parse(input);
     return p.root;
   }
   p.started = true;
   p.buf = await p.resolveInput(input);
-  p.av = new Uint8Array(p.buf);
-  p.readPos = 0;
-  while (p.readPos < p.av.length) {
-    const { bytes: line, done } = p.readLine();
+  const av = (p.av = new Uint8Array(p.buf));
+  const n = av.length;
+  let pos = 0;
+  // Lines as postal-mime's readLine cuts them (at LF, trailing CRs and LFs dropped), found natively.
+  while (pos < n) {
+    const lf = av.indexOf(10, pos);
+    const next = lf < 0 ? n : lf + 1;
+    let end = lf < 0 ? n : lf;
+    while (end > pos && (av[end - 1] === 13 || av[end - 1] === 10)) end--;
+    const line = new Uint8Array(p.buf, pos, end - pos);
+    pos = p.readPos = next;
+    const done = next >= n;
     if (!done && !(line.length > 2 && line[0] === 0x2d && line[1] === 0x2d && p.boundaries.length)) p.currentNode.feed(line);
     else await p.processLine(line, done);
   }
@@ -257,12 +290,17 @@ export async function parseMail(input: Uint8Array): Promise<ParsedMail> {
 
   const subject = headers.get("subject")?.[0];
   const from = headers.get("from")?.[0];
-  const to = headers.get("to") ?? [];
+  const toFields = headers.get("to") ?? [];
+  let to: string | undefined;
   return {
     headers,
     subject: subject ? decodeWords(subject) : "",
     from: (from ? addressesOf(from)[0] : "") || (from ?? ""),
-    to: to.flatMap(addressesOf).join(", ") || (to[0] ?? ""),
+    // Rarely read (an addresser of last resort): parsed when asked.
+    get to() {
+      to ??= toFields.flatMap(addressesOf).join(", ") || (toFields[0] ?? "");
+      return to;
+    },
     date: headers.get("date")?.[0] ?? "",
     parts,
     text,
