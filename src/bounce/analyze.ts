@@ -34,6 +34,9 @@ const GAVE_UP_RETRYING = /\bretry timeout exceeded\b|\bha(?:ve|s) been failing f
 
 function toIso(date: string | undefined): string {
   if (!date) return "";
+  // Most dates parse as they are (comments included); only the rest is cleaned first.
+  const direct = Date.parse(date);
+  if (!Number.isNaN(direct) && !/[A-Z]{3,4}\s*(?:\([^)]*\))?\s*$/.test(date)) return new Date(direct).toISOString();
   const cleaned = date.replace(/\s*\([^)]*\)\s*$/, "").replace(/\s+[A-Z]{3,4}$/, (tz) => (tz.trim() === "JST" ? " +0900" : tz));
   const t = Date.parse(cleaned);
   return Number.isNaN(t) ? "" : new Date(t).toISOString();
@@ -74,8 +77,6 @@ export function analyzeParsed(mail: ParsedMail, file: string, lang: Lang = "en")
         reportingMta: rec.reportingMta,
         recipient: rec.recipient,
         diagnosticType: rec.diagnosticType,
-        subject: mail.subject,
-        from: mail.from,
       });
     }
     let status = s.status;

@@ -292,11 +292,15 @@ export async function parseMail(input: Uint8Array): Promise<ParsedMail> {
   const from = headers.get("from")?.[0];
   const toFields = headers.get("to") ?? [];
   let to: string | undefined;
+  let fromAddress: string | undefined;
   return {
     headers,
     subject: subject ? decodeWords(subject) : "",
-    from: (from ? addressesOf(from)[0] : "") || (from ?? ""),
-    // Rarely read (an addresser of last resort): parsed when asked.
+    get from() {
+      fromAddress ??= (from ? addressesOf(from)[0] : "") || (from ?? "");
+      return fromAddress;
+    },
+    // Address headers are parsed when asked (many mails never need them).
     get to() {
       to ??= toFields.flatMap(addressesOf).join(", ") || (toFields[0] ?? "");
       return to;

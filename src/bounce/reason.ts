@@ -78,8 +78,6 @@ export interface ReasonInput {
   remoteMta?: string;
   /** The host that wrote the report: a provider's own bounce words its causes its own way. */
   reportingMta?: string;
-  subject?: string;
-  from?: string;
   /** A reason the bounce format itself decided (e.g. an lhost module); vague ones are re-checked. */
   reason?: Reason;
   /** Diagnostic-Code type: "SMTP", "X-Unix", "X-Postfix", ... */
