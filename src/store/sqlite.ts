@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS messages(
   sasl_username TEXT,
   subject TEXT,
   origin TEXT,
-  UNIQUE(host, queue_id, first_time, disc)
+  -- Queue ID first: the same index finds a queue ID on any host (show, links, --queue-id).
+  UNIQUE(queue_id, host, first_time, disc)
 );
 CREATE TABLE IF NOT EXISTS recipients(
   id INTEGER PRIMARY KEY,
@@ -86,7 +87,6 @@ CREATE TABLE IF NOT EXISTS links(
  * gets them back on the next start.
  */
 const QUERY_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
-  ["messages_queue_id", "messages(queue_id, first_time)"],
   ["messages_message_id", "messages(message_id)"],
   ["recipients_time", "recipients(time)"],
   ["recipients_recipient", "recipients(recipient, time)"],

@@ -43,8 +43,8 @@ test("sqlite: a load much larger than the store is written without query indexes
   const bulk = await rowsOf(`sqlite:${join(dir, "bulk.db")}`, true);
   const plain = await rowsOf(`sqlite:${join(dir, "plain.db")}`, false);
   assert.equal(bulk.sawIndexes, 0, "query indexes dropped during the bulk load");
-  assert.equal(plain.sawIndexes, 10);
-  assert.equal(bulk.after, 10, "and rebuilt when it ends");
+  assert.equal(plain.sawIndexes, 9);
+  assert.equal(bulk.after, 9, "and rebuilt when it ends");
   assert.ok(bulk.rows.length > 1000);
   assert.deepEqual(bulk.rows, plain.rows, "the same trace either way");
   // A crash during a bulk load leaves the indexes missing: opening the store builds them.
@@ -52,7 +52,7 @@ test("sqlite: a load much larger than the store is written without query indexes
   s.db.exec("DROP INDEX recipients_status");
   await s.close();
   const again = (await openStore(`sqlite:${join(dir, "bulk.db")}`)) as any;
-  assert.equal(again.queryIndexes().length, 10);
+  assert.equal(again.queryIndexes().length, 9);
   await again.close();
 });
 
