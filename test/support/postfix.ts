@@ -619,7 +619,11 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
       );
     },
     waitFor(what, check, o = {}) {
-      return waitUntil(`${name}: ${what}`, check, o.timeoutMs ?? 20_000);
+      // On a timeout, say what is still queued and how the log ends: a slow machine or a real fault.
+      return waitUntil(`${name}: ${what}`, check, o.timeoutMs ?? 20_000, async () => {
+        const tail = instance.log().split("\n").slice(-15).join("\n");
+        return `queue: ${JSON.stringify(await instance.queue().catch(() => []))}\nlog tail:\n${tail}`;
+      });
     },
     async queue() {
       const out = await must(POSTQUEUE, ["-c", configDir, "-j"], env);
