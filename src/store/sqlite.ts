@@ -482,10 +482,24 @@ export class SqliteStore implements Store {
     const start = this.db.prepare("SELECT id FROM messages WHERE queue_id = ? UNION SELECT id FROM messages WHERE message_id = ?")
       .all(k, k) as { id: number }[];
     const getMsg = this.db.prepare("SELECT * FROM messages WHERE id = ?");
-    const children = this.db.prepare(`SELECT m.id, l.kind FROM links l JOIN messages m ON m.queue_id = l.child_queue_id
-      AND m.first_time BETWEEN l.time - ? AND l.time + ? WHERE l.parent = ?`);
-    const parents = this.db.prepare(`SELECT l.parent AS id, l.kind FROM links l WHERE l.child_queue_id = ?
-      AND l.time BETWEEN ? AND ?`);
+    const linksOf = this.db.prepare("SELECT child_queue_id, kind, time FROM links WHERE parent = ?");
+    const linksTo = this.db.prepare("SELECT parent, kind, time FROM links WHERE child_queue_id = ? AND time BETWEEN ? AND ?");
+    const candidates = this.db.prepare("SELECT id, host, first_time FROM messages WHERE queue_id = ? AND first_time BETWEEN ? AND ?");
+    const hostOf = this.db.prepare("SELECT host FROM messages WHERE id = ?");
+    // The one entry a link points to: Postfix reuses queue IDs, so of the entries with the
+    // link's queue ID around its time, the one that started nearest to it (the parent's host
+    // breaks a tie). A child logs its first line within seconds of the line that links it.
+    const target = (queueId: string, time: number, parentHost: string): number | undefined => {
+      let best: { id: number; host: string; first_time: number } | undefined;
+      for (const c of candidates.all(queueId, time - LINK_WINDOW_MS, time + LINK_WINDOW_MS) as { id: number; host: string; first_time: number }[]) {
+        if (!best) best = c;
+        else {
+          const d = Math.abs(c.first_time - time) - Math.abs(best.first_time - time);
+          if (d < 0 || (d === 0 && c.host === parentHost && best.host !== parentHost)) best = c;
+        }
+      }
+      return best?.id;
+    };
     const seen = new Map<number, ShowMessage>();
     const queue: Array<[number, ShowMessage["link"]]> = start.map((s) => [s.id, null]);
     // Follow links both ways (relay hops, re-injection, bounce notifications), bounded.
@@ -499,11 +513,15 @@ export class SqliteStore implements Store {
         sender: m.sender, size: m.size, nrcpt: m.nrcpt, clientHost: m.client_host, clientIp: m.client_ip,
         saslUsername: m.sasl_username, subject: m.subject, origin: m.origin, removedTime: m.removed_time, link,
       });
-      for (const c of children.all(LINK_WINDOW_MS, LINK_WINDOW_MS, id) as { id: number; kind: any }[]) {
-        if (!seen.has(c.id)) queue.push([c.id, { kind: c.kind, from: id }]);
+      for (const l of linksOf.all(id) as { child_queue_id: string; kind: any; time: number }[]) {
+        const child = target(l.child_queue_id, l.time, m.host);
+        if (child !== undefined && !seen.has(child)) queue.push([child, { kind: l.kind, from: id }]);
       }
-      for (const p of parents.all(m.queue_id, m.first_time - LINK_WINDOW_MS, m.first_time + LINK_WINDOW_MS) as { id: number; kind: any }[]) {
-        if (!seen.has(p.id)) queue.push([p.id, { kind: p.kind, from: id }]);
+      // A link to this queue ID counts only if this entry is the one it points to.
+      for (const l of linksTo.all(m.queue_id, m.first_time - LINK_WINDOW_MS, m.first_time + LINK_WINDOW_MS) as { parent: number; kind: any; time: number }[]) {
+        if (seen.has(l.parent)) continue;
+        const parentHost = (hostOf.get(l.parent) as { host: string } | undefined)?.host ?? "";
+        if (target(m.queue_id, l.time, parentHost) === id) queue.push([l.parent, { kind: l.kind, from: id }]);
       }
     }
     const messages = [...seen.values()].sort((a, b) => a.time - b.time || a.id - b.id);

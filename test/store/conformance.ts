@@ -251,10 +251,21 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
         ["root@mx1.example.jp", "alice@example.com", "alice@example.com"],
       );
       // each notification is reached from the message it reports on
+      // each notification is reached from the message it reports on, and only from it: the
+      // other uses of 7777777777 that hour belong to other stories
       const n1 = await store.show("r2@example.com");
-      assert.ok(n1.messages.some((m) => m.messageId === "20240612090001.7777777777@mx1.example.jp" && m.link?.kind === "bounce"));
+      assert.deepEqual(n1.messages.map((m) => [m.queueId, m.messageId, m.link?.kind ?? null]), [
+        ["8888888888", "r2@example.com", null],
+        ["7777777777", "20240612090001.7777777777@mx1.example.jp", "bounce"],
+      ]);
       const n2 = await store.show("r3@example.com");
-      assert.ok(n2.messages.some((m) => m.messageId === "20240612090002.7777777777@mx1.example.jp" && m.link?.kind === "bounce"));
+      assert.deepEqual(n2.messages.map((m) => [m.queueId, m.messageId, m.link?.kind ?? null]), [
+        ["9999999999", "r3@example.com", null],
+        ["7777777777", "20240612090002.7777777777@mx1.example.jp", "bounce"],
+      ]);
+      // and from the notification back to its cause
+      const back = await store.show("20240612090002.7777777777@mx1.example.jp");
+      assert.deepEqual(back.messages.map((m) => m.queueId).sort(), ["7777777777", "9999999999"]);
     } finally {
       await store.close();
     }
