@@ -63,7 +63,7 @@ interface OpenMessage {
   events: EventRecord[];
   links: Omit<LinkRecord, "parent">[];
   /** Hashes of every line of this entry, stored or pending: a line seen again is not stored again. */
-  seen: Set<number>;
+  seen: LineSet;
   /** Time of `removed`, once seen. */
   removedTime?: number;
   /** For a new entry: the stored, origin-less entry of the same queue ID that starts next (maybe its tail). */
@@ -104,6 +104,57 @@ export function lineHash(env: Envelope): number {
   return ((h ^ (g >>> 16)) >>> 0) + (g & 0x1fffff) * 4294967296;
 }
 
+/**
+ * The line hashes of one entry: an array while small (most entries have a handful of lines,
+ * and a scan of a few numbers beats hashing them), a Set once large.
+ */
+class LineSet {
+  private small: number[] = [];
+  private big: Set<number> | undefined;
+  constructor(hashes?: Iterable<number>) {
+    if (hashes) for (const h of hashes) this.add(h);
+  }
+  has(h: number): boolean {
+    return this.big ? this.big.has(h) : this.small.includes(h);
+  }
+  add(h: number): void {
+    if (this.big) this.big.add(h);
+    else if (this.small.length < 24) {
+      if (!this.small.includes(h)) this.small.push(h);
+    } else {
+      this.big = new Set(this.small);
+      this.big.add(h);
+    }
+  }
+}
+
+/** Open entries by host, then queue ID (no key string built per line; hosts are few). */
+class OpenEntries {
+  private readonly byHost = new Map<string, Map<string, OpenMessage>>();
+  size = 0;
+  get(host: string, queueId: string): OpenMessage | undefined {
+    return this.byHost.get(host)?.get(queueId);
+  }
+  set(host: string, queueId: string, m: OpenMessage): void {
+    let h = this.byHost.get(host);
+    if (!h) this.byHost.set(host, (h = new Map()));
+    const before = h.size;
+    h.set(queueId, m);
+    this.size += h.size - before;
+  }
+  delete(host: string, queueId: string): void {
+    const h = this.byHost.get(host);
+    if (h?.delete(queueId)) this.size--;
+  }
+  *values(): IterableIterator<OpenMessage> {
+    for (const h of this.byHost.values()) yield* h.values();
+  }
+  clear(): void {
+    this.byHost.clear();
+    this.size = 0;
+  }
+}
+
 // An entry not seen for this long (log time) is written and dropped from memory.
 const IDLE_MS = 2 * 3600 * 1000;
 const MAX_OPEN = 200_000;
@@ -111,7 +162,7 @@ const MAX_OPEN = 200_000;
 export class Correlator {
   readonly counts: CorrelatorCounts = { events: 0, messages: 0 };
   private readonly w: StoreWriter;
-  private readonly open = new Map<string, OpenMessage>();
+  private readonly open = new OpenEntries();
   private latest = 0;
   private seq = 0;
   private file = 0;
@@ -148,9 +199,9 @@ export class Correlator {
    */
   flush(endOfFile = false): void {
     const idleBefore = this.latest - IDLE_MS;
-    for (const [key, m] of this.open) {
+    for (const m of this.open.values()) {
       this.write(m, endOfFile);
-      if (m.lastTime < idleBefore && m.id !== 0) this.open.delete(key);
+      if (m.lastTime < idleBefore && m.id !== 0) this.open.delete(m.host, m.queueId);
     }
     if (endOfFile) this.file++;
   }
@@ -163,18 +214,17 @@ export class Correlator {
   }
 
   private messageFor(env: Envelope, qid: string, start: boolean, hash: number): OpenMessage {
-    const key = `${env.host} ${qid}`;
-    let m = this.open.get(key);
+    let m = this.open.get(env.host, qid);
     if (m && start && m.hasOrigin && m.firstTime !== env.time) {
       // A second entry point for the same queue ID: Postfix reused it.
       this.write(m, true);
-      this.open.delete(key);
+      this.open.delete(env.host, qid);
       m = undefined;
     } else if (m && env.time < m.firstTime && m.file !== this.file) {
       // An entry left open by a later file: this line is older (files newest first). Let the
       // store decide whether it is that entry's head or an earlier use of the queue ID.
       this.write(m, true);
-      this.open.delete(key);
+      this.open.delete(env.host, qid);
       m = undefined;
     }
     if (m) return m;
@@ -196,18 +246,18 @@ export class Correlator {
       m = {
         id: found.id, host: env.host, queueId: qid, firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
         hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, dirty: undefined,
-        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen, file: this.file,
+        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen: new LineSet(seen), file: this.file,
       };
     } else {
       const next = this.w.findNextMessage(env.host, qid, env.time);
       m = {
         id: 0, host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, lastTime: env.time,
         hasOrigin: false, dirty: undefined, rcpts: new Map(), hasStoredRows: false, placeholder: false, events: [], links: [],
-        seen: new Set(), next: next && next.origin === undefined ? next : undefined, file: this.file,
+        seen: new LineSet(), next: next && next.origin === undefined ? next : undefined, file: this.file,
       };
     }
     if (this.open.size >= MAX_OPEN) this.flush();
-    this.open.set(key, m);
+    this.open.set(env.host, qid, m);
     return m;
   }
 
@@ -345,7 +395,7 @@ export class Correlator {
         m.removedTime = env.time;
         this.set(m, { removedTime: env.time });
         this.write(m, true);
-        this.open.delete(`${m.host} ${m.queueId}`);
+        this.open.delete(m.host, m.queueId);
         break;
       case "notification":
         if (fact.childQueueId) m.links.push({ childQueueId: fact.childQueueId, kind: "bounce", time: env.time });
