@@ -362,7 +362,7 @@ export class SqliteStore implements Store {
       this.db.exec(CREATE_QUERY_INDEXES);
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
       if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
-      else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}: ingest the logs into a new store`);
+      else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}: ingest the logs again into a new store (another --store path, or remove this file)`);
     } catch (err) {
       this.db.close();
       if (err instanceof UserError) throw err;
