@@ -204,7 +204,17 @@ function normalizeStatus(s: string | undefined): string {
 }
 
 /** Lower case, one space for any run of white space, capped (phrases sit near the start). */
+let lastRaw: string | undefined;
+let lastNormal = "";
 export function normalizeText(s: string | undefined): string {
+  // The classifier and the explanation ask for the same text one after the other.
+  if (s === lastRaw) return lastNormal;
+  lastRaw = s;
+  lastNormal = normalize(s);
+  return lastNormal;
+}
+
+function normalize(s: string | undefined): string {
   let t = (s ?? "").slice(0, 4000).toLowerCase().replace(/\s+/g, " ").trim();
   // Multi-line replies repeat "550-5.7.1 " on every line; drop the repeats so phrases join up.
   t = t.replace(/(^|\s)[245]\d\d-(?:[245]\.\d{1,3}\.\d{1,3}\s)?/g, "$1");

@@ -12,14 +12,28 @@ import type { DeliveryRecord, FormatResult } from "./types.ts";
 export function readFields(block: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const line of block.split("\n")) {
-    if (/^[ \t]/.test(line) && out.length > 0) {
+    const c0 = line.charCodeAt(0);
+    if ((c0 === 32 || c0 === 9) && out.length > 0) {
       out[out.length - 1][1] += ` ${line.trim()}`;
       continue;
     }
-    const m = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/.exec(line);
-    if (m) out.push([m[1].toLowerCase(), m[2].trim()]);
+    // `Name[ \t]*:value`: a letter, then letters, digits and dashes (read by hand: every header line of every part comes here).
+    if (!isLetter(c0)) continue;
+    let i = 1;
+    for (; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (!(isLetter(c) || (c >= 48 && c <= 57) || c === 45)) break;
+    }
+    let j = i;
+    while (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9) j++;
+    if (line.charCodeAt(j) !== 58) continue;
+    out.push([line.slice(0, i).toLowerCase(), line.slice(j + 1).trim()]);
   }
   return out;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** "rfc822; user@example.jp" -> ["rfc822", "user@example.jp"]. */

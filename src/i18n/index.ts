@@ -38,6 +38,7 @@ export function resolveLang(flag?: string): Lang {
  */
 export function t(lang: Lang, code: string, params: Record<string, string | number | undefined> = {}): string {
   const text = catalogues[lang][code] ?? catalogues.en[code] ?? code;
+  if (!text.includes("{")) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = params[name];
     return v === undefined ? whole : String(v);
