@@ -353,13 +353,15 @@ export class SqliteStore implements Store {
       // most of a kilobyte, and bigger pages mean fewer page splits, writes and index levels
       // (1M log lines load 11% faster than with 4 KiB pages).
       this.db.exec("PRAGMA page_size = 16384");
-      this.db.exec("PRAGMA journal_mode = WAL");
-      this.db.exec("PRAGMA synchronous = NORMAL");
       this.db.exec("PRAGMA busy_timeout = 5000");
+      // While another process bulk-loads (rollback journal, query indexes dropped), a reader
+      // neither switches the journal back nor builds the indexes: it reads what is committed.
+      this.unlessBusy("PRAGMA journal_mode = WAL");
+      this.db.exec("PRAGMA synchronous = NORMAL");
       this.db.exec("PRAGMA cache_size = -65536"); // 64 MiB: keeps the whole process well under 500 MB
       this.db.exec("PRAGMA temp_store = MEMORY");
-      this.db.exec(SCHEMA);
-      this.db.exec(CREATE_QUERY_INDEXES);
+      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()) this.db.exec(SCHEMA);
+      if (this.queryIndexes().length < QUERY_INDEXES.length) this.unlessBusy(CREATE_QUERY_INDEXES);
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
       if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
       else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}: ingest the logs again into a new store (another --store path, or remove this file)`);
@@ -376,8 +378,9 @@ export class SqliteStore implements Store {
     const bulk = this.isBulkLoad(hint.expectedBytes);
     // A bulk load writes mostly new pages at the end of the file: a rollback journal keeps only
     // the few old pages it changes, where WAL writes every page twice (log, then checkpoint).
-    // Readers wait during its commits. (The switch fails, harmlessly, if others have it open.)
-    const rollback = bulk && this.journalMode("delete") === "delete";
+    // Readers wait during its commits. With another connection open the switch is refused
+    // and the load stays in WAL.
+    const rollback = bulk && this.tryRollbackJournal();
     // A rollback journal is safe against power loss only with FULL syncs (WAL is with NORMAL);
     // a bulk load commits every 200,000 lines, so the extra syncs cost nothing measurable.
     if (rollback) this.db.exec("PRAGMA synchronous = FULL");
@@ -405,6 +408,30 @@ export class SqliteStore implements Store {
       keys.add(r.host, r.queue_id);
     }
     return keys;
+  }
+
+  /** Runs `sql` unless another connection holds the store (then at once, without waiting, nothing). */
+  private unlessBusy(sql: string): void {
+    this.db.exec("PRAGMA busy_timeout = 0");
+    try {
+      this.db.exec(sql);
+    } catch (err) {
+      if (!/locked|busy/i.test((err as Error).message)) throw err;
+    } finally {
+      this.db.exec("PRAGMA busy_timeout = 5000");
+    }
+  }
+
+  /** Leaves WAL for a rollback journal if no other connection has the store open (no waiting). */
+  private tryRollbackJournal(): boolean {
+    this.db.exec("PRAGMA busy_timeout = 0");
+    try {
+      return this.journalMode("delete") === "delete";
+    } catch {
+      return false;
+    } finally {
+      this.db.exec("PRAGMA busy_timeout = 5000");
+    }
   }
 
   private journalMode(mode: "wal" | "delete"): string {

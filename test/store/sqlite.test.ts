@@ -91,3 +91,44 @@ test("event codec: what is encoded decodes the same, also parts appended to each
   assert.deepEqual(eventHashesOf(data), [...a, ...b].map((e) => e.hash));
   assert.ok(data.length < a.concat(b).reduce((n, e) => n + e.text.length + 60, 0), "smaller than the fields written out in full");
 });
+
+test("sqlite: a bulk load while another connection reads the store stays in WAL and does not wait", async () => {
+  const { DatabaseSync } = await import("node:sqlite");
+  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-conc-")), "c.db");
+  const s = (await openStore(`sqlite:${path}`)) as any;
+  const reader = new DatabaseSync(path);
+  assert.equal((reader.prepare("SELECT count(*) AS n FROM messages").get() as { n: number }).n, 0);
+  const t0 = performance.now();
+  const w = s.writer({ expectedBytes: 1 << 30 });
+  assert.ok(performance.now() - t0 < 2000, "no wait for the busy timeout");
+  assert.equal(s.db.prepare("PRAGMA journal_mode").get().journal_mode, "wal");
+  w.insertMessage({ host: "mx1", queueId: "ABCDE12345", firstTime: 1000, offset: 0, disc: 0 });
+  w.close();
+  assert.equal((reader.prepare("SELECT count(*) AS n FROM messages").get() as { n: number }).n, 1);
+  reader.close();
+  // Alone, a bulk load writes through a rollback journal and leaves the store in WAL again.
+  const w2 = s.writer({ expectedBytes: 1 << 30 });
+  assert.equal(s.db.prepare("PRAGMA journal_mode").get().journal_mode, "delete");
+  w2.close();
+  assert.equal(s.db.prepare("PRAGMA journal_mode").get().journal_mode, "wal");
+  await s.close();
+});
+
+test("sqlite: a store opened while another connection bulk-loads it reads what is committed, and leaves the indexes to the loader", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-conc2-")), "c.db");
+  const loader = (await openStore(`sqlite:${path}`)) as any;
+  const w = loader.writer({ expectedBytes: 1 << 30 });
+  const { id } = w.insertMessage({ host: "mx1", queueId: "ABCDE12345", firstTime: Date.UTC(2024, 5, 1), offset: 0, disc: 0 });
+  w.upsertRecipient({ message: id, recipient: "a@example.jp", status: "delivered", eventTime: Date.UTC(2024, 5, 1), time: Date.UTC(2024, 5, 1), offset: 0 });
+  w.commit();
+  const t0 = performance.now();
+  const reader = (await openStore(`sqlite:${path}`)) as any;
+  assert.ok(performance.now() - t0 < 2000, "opened without waiting for the loader");
+  assert.equal(reader.queryIndexes().length, 0, "the reader did not build the dropped indexes");
+  const rows = await reader.trace({ since: 0, limit: 10 });
+  assert.deepEqual(rows.map((r: { recipient: string }) => r.recipient), ["a@example.jp"]);
+  await reader.close();
+  w.close();
+  assert.equal(loader.queryIndexes().length, 9);
+  await loader.close();
+});
