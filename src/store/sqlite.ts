@@ -296,8 +296,12 @@ class SqliteWriter implements StoreWriter {
 
   commit(): void {
     this.newMessages.clear();
-    this.db.exec("COMMIT");
-    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      this.db.exec("COMMIT");
+      this.db.exec("BEGIN IMMEDIATE");
+    } catch (err) {
+      throw busyAsUserError(err, "the store");
+    }
   }
 
   close(): void {
@@ -305,6 +309,14 @@ class SqliteWriter implements StoreWriter {
     this.open = false;
     this.db.exec("COMMIT");
   }
+}
+
+/** SQLite's "database is locked" as the user's one-line error; anything else unchanged. */
+function busyAsUserError(err: unknown, store: string): unknown {
+  if (err instanceof Error && /database is locked|SQLITE_BUSY/i.test(err.message)) {
+    return new UserError(`${store} is busy: another process is writing to it (an ingest?); what was committed is kept, run this again when it has finished`);
+  }
+  return err;
 }
 
 /** A pattern as SQL on a column and its reversed-domain column. */
@@ -375,6 +387,15 @@ export class SqliteStore implements Store {
   writer(hint: WriterHint = {}): StoreWriter {
     if (this.writing) throw new Error("one writer at a time");
     this.writing = true;
+    try {
+      return this.startWriter(hint);
+    } catch (err) {
+      this.writing = false;
+      throw busyAsUserError(err, this.url);
+    }
+  }
+
+  private startWriter(hint: WriterHint): StoreWriter {
     const bulk = this.isBulkLoad(hint.expectedBytes);
     // A bulk load writes mostly new pages at the end of the file: a rollback journal keeps only
     // the few old pages it changes, where WAL writes every page twice (log, then checkpoint).
@@ -383,7 +404,8 @@ export class SqliteStore implements Store {
     const rollback = bulk && this.tryRollbackJournal();
     // A rollback journal is safe against power loss only with FULL syncs (WAL is with NORMAL);
     // a bulk load commits every 200,000 lines, so the extra syncs cost nothing measurable.
-    if (rollback) this.db.exec("PRAGMA synchronous = FULL");
+    // Readers now wait for each commit: give them (and the commits) time.
+    if (rollback) this.db.exec("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000");
     if (bulk) for (const [name] of QUERY_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
     const w = new SqliteWriter(this.db, bulk ? this.storedKeys(hint.expectedBytes ?? 0) : undefined);
     const close = w.close.bind(w);
@@ -392,7 +414,7 @@ export class SqliteStore implements Store {
       if (bulk) this.db.exec(CREATE_QUERY_INDEXES);
       if (rollback) {
         this.journalMode("wal");
-        this.db.exec("PRAGMA synchronous = NORMAL");
+        this.db.exec("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000");
       }
       this.writing = false;
     };

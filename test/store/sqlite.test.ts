@@ -132,3 +132,18 @@ test("sqlite: a store opened while another connection bulk-loads it reads what i
   assert.equal(loader.queryIndexes().length, 9);
   await loader.close();
 });
+
+test("sqlite: a second writer from another connection gets a one-line 'busy' error, and the first goes on", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-busy-")), "b.db");
+  const a = (await openStore(`sqlite:${path}`)) as any;
+  const b = (await openStore(`sqlite:${path}`)) as any;
+  const w = a.writer();
+  assert.throws(() => b.writer(), (err: Error) => err.constructor.name === "UserError" && /is busy: another process is writing/.test(err.message));
+  w.insertMessage({ host: "mx1", queueId: "ABCDE12345", firstTime: 1000, offset: 0, disc: 0 });
+  w.close();
+  assert.equal((await b.stats()).messages, 1);
+  const w2 = b.writer(); // free again
+  w2.close();
+  await a.close();
+  await b.close();
+});
