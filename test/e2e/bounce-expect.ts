@@ -1,6 +1,7 @@
 /** What the Postfix bounce end-to-end tests expect of each analysed bounce, checked in one place. */
 import assert from "node:assert/strict";
 import type { Bounce } from "../../src/bounce/analyze.ts";
+import type { PostfixInstance, SendResult } from "../support/postfix.ts";
 
 export interface ExpectedBounce {
   to: string;
@@ -46,4 +47,26 @@ export function checkBounce(
   assert.equal(b.origin.messageId, bare(sent.messageId), `${where}: origin Message-ID`);
   assert.equal(b.explanation.responsible, e.responsible, where);
   assert.ok(b.explanation.summary.length > 0, `${where}: a summary`);
+}
+
+/**
+ * Sends one message per case from carol@sender.test through `out`, checks each was queued,
+ * and waits until carol holds one non-delivery notification per case and the queue is empty.
+ * Returns what was sent and carol's Maildir.
+ */
+export async function sendAndAwaitBounces<K extends string>(
+  out: PostfixInstance,
+  cases: Record<K, { to: string; subject: string; body?: string }>,
+  timeoutMs: number,
+): Promise<{ sent: Record<K, SendResult>; maildir: string }> {
+  const sent = {} as Record<K, SendResult>;
+  const keys = Object.keys(cases) as K[];
+  for (const k of keys) sent[k] = await out.send({ from: "carol@sender.test", ...cases[k] });
+  for (const k of keys) {
+    assert.equal(sent[k].code, 0, `${k} accepted by out: ${sent[k].transcript}`);
+    assert.ok(sent[k].queueId, `${k} got a queue ID`);
+  }
+  await out.waitFor(`carol's ${keys.length} non-delivery notifications`, () => out.mailbox("carol").length === keys.length, { timeoutMs });
+  await out.waitForQueueEmpty();
+  return { sent, maildir: out.maildir("carol") };
 }

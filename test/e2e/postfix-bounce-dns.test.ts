@@ -20,7 +20,7 @@
  */
 import assert from "node:assert/strict";
 import { mailtrace } from "../support/cli.ts";
-import { checkBounce, esc, type ExpectedBounce } from "./bounce-expect.ts";
+import { checkBounce, esc, type ExpectedBounce, sendAndAwaitBounces } from "./bounce-expect.ts";
 import { readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -68,7 +68,7 @@ describe("Postfix end to end: unresolvable domains -> bounce analyzer and CLI", 
   let out: PostfixInstance;
   let mountNamespace: string;
   let maildir: string;
-  const sent = {} as Record<keyof typeof EXPECTED, SendResult>;
+  let sent = {} as Record<keyof typeof EXPECTED, SendResult>;
   const machineResolvConf = readFileSync("/etc/resolv.conf", "utf8");
 
   before(async () => {
@@ -94,16 +94,10 @@ describe("Postfix end to end: unresolvable domains -> bounce analyzer and CLI", 
     });
     mountNamespace = out.mountNamespace as string;
 
-    const from = "carol@sender.test";
-    sent.nxdomain = await out.send({ from, to: EXPECTED.nxdomain.to, subject: "e2e bounce nxdomain" });
-    sent.servfail = await out.send({ from, to: EXPECTED.servfail.to, subject: "e2e bounce servfail" });
-    for (const k of CASES) {
-      assert.equal(sent[k].code, 0, `${k} accepted by out: ${sent[k].transcript}`);
-      assert.ok(sent[k].queueId, `${k} got a queue ID`);
-    }
-    await out.waitFor("carol's two non-delivery notifications", () => out.mailbox("carol").length === 2, { timeoutMs: 30_000 });
-    await out.waitForQueueEmpty();
-    maildir = out.maildir("carol");
+    ({ sent, maildir } = await sendAndAwaitBounces(out, {
+      nxdomain: { to: EXPECTED.nxdomain.to, subject: "e2e bounce nxdomain" },
+      servfail: { to: EXPECTED.servfail.to, subject: "e2e bounce servfail" },
+    }, 30_000));
   });
 
   after(async () => {

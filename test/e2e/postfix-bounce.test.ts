@@ -22,7 +22,7 @@
  */
 import assert from "node:assert/strict";
 import { mailtrace } from "../support/cli.ts";
-import { checkBounce, esc, type ExpectedBounce } from "./bounce-expect.ts";
+import { checkBounce, esc, type ExpectedBounce, sendAndAwaitBounces } from "./bounce-expect.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
@@ -92,7 +92,7 @@ describe("Postfix end to end: real bounces -> bounce analyzer and CLI", { timeou
   let out: PostfixInstance;
   let silent: Server;
   const silentSockets = new Set<Socket>();
-  const sent = {} as Record<keyof typeof EXPECTED, SendResult>;
+  let sent = {} as Record<keyof typeof EXPECTED, SendResult>;
   let maildir: string;
 
   before(async () => {
@@ -125,22 +125,15 @@ describe("Postfix end to end: real bounces -> bounce analyzer and CLI", { timeou
       },
     });
 
-    const from = "carol@sender.test";
-    sent.unknown = await out.send({ from, to: EXPECTED.unknown.to, subject: "e2e bounce unknown user" });
     // About 28 kB: accepted by out (10 MB limit), too big for mx.
     const big = Array.from({ length: 400 }, (_, i) => `line ${i} ${"y".repeat(60)}`).join("\n");
-    sent.size = await out.send({ from, to: EXPECTED.size.to, subject: "e2e bounce too big", body: big });
-    sent.refused = await out.send({ from, to: EXPECTED.refused.to, subject: "e2e bounce refused" });
-    sent.silent = await out.send({ from, to: EXPECTED.silent.to, subject: "e2e bounce silent" });
-    for (const k of CASES) {
-      assert.equal(sent[k].code, 0, `${k} accepted by out: ${sent[k].transcript}`);
-      assert.ok(sent[k].queueId, `${k} got a queue ID`);
-    }
-
     // Seconds when the machine is idle; the whole suite running beside it has taken over 40 s.
-    await out.waitFor("carol's four non-delivery notifications", () => out.mailbox("carol").length === 4, { timeoutMs: 70_000 });
-    await out.waitForQueueEmpty();
-    maildir = out.maildir("carol");
+    ({ sent, maildir } = await sendAndAwaitBounces(out, {
+      unknown: { to: EXPECTED.unknown.to, subject: "e2e bounce unknown user" },
+      size: { to: EXPECTED.size.to, subject: "e2e bounce too big", body: big },
+      refused: { to: EXPECTED.refused.to, subject: "e2e bounce refused" },
+      silent: { to: EXPECTED.silent.to, subject: "e2e bounce silent" },
+    }, 70_000));
   });
 
   after(async () => {
