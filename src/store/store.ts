@@ -17,7 +17,7 @@
  *
  * Write side: ingestion (src/logs/correlate.ts) drives a StoreWriter. Everything it writes is
  * keyed deterministically (a message by host + queue ID + first time, a recipient by message +
- * address, an event by message + hash of the raw line), and every write is an insert-or-ignore or
+ * address, an event by message + a hash of its line: time, tag, pid, text), and every write is an insert-or-ignore or
  * a merge, so re-ingesting a file, overlapping files or files in any order stores nothing twice.
  * `commit()` is the durability point: a crash loses at most the uncommitted batch, which a re-run
  * adds again.
@@ -82,7 +82,7 @@ export interface EventRecord {
   recipient?: string;
   dsn?: string;
   text: string;
-  /** Hash of the raw line; (time, hash) is the event's identity within its message. */
+  /** Hash of the line (time, tag, pid, text: see lineHash); the event's identity within its message. */
   hash: number;
   /** Order of lines within the same second (the line number in its file). */
   seq: number;
