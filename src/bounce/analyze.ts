@@ -5,9 +5,10 @@
 import type { Lang } from "../i18n/index.ts";
 import { decodeMail } from "./decode.ts";
 import { explainBounce } from "./explain.ts";
-import { mailsOf, readInputs } from "./input.ts";
+import { mailsOf, type RawMail, readInputs } from "./input.ts";
 import { type ParsedMail, parseMail } from "./mime.ts";
 import { readOrigin } from "./origin.ts";
+import { type AnalyzerPool, defaultJobs, type MailJob, sharedPool } from "./pool.ts";
 import { classifyReason, isHardBounce, pseudoStatus, type Reason } from "./reason.ts";
 import { settle } from "./settle.ts";
 import { findAddress } from "./smtp.ts";
@@ -17,7 +18,18 @@ export type { Bounce } from "./types.ts";
 
 export interface AnalyzeOptions {
   lang?: Lang;
+  /**
+   * Threads for a large batch (analyzeBounces): worker threads take over after the first
+   * mails. Default: one per core (at most 4); 1 analyses everything in the calling thread.
+   */
+  jobs?: number;
 }
+
+/** Mails analysed in the calling thread before worker threads are worth starting. */
+const SERIAL_FIRST = 64;
+/** A worker's batch: at most this many mails or bytes (one message between threads each way). */
+const BATCH_MAILS = 32;
+const BATCH_BYTES = 1 << 20;
 
 /** The outcome for one mail: its bounces, or why there are none. */
 export interface MailResult {
@@ -126,21 +138,61 @@ export function analyzeParsed(mail: ParsedMail, file: string, lang: Lang = "en")
   return { file, bounces };
 }
 
-/** Analyse paths (files, mboxes, Maildirs, directories, "-") or in-memory buffers. */
+/** Every raw mail of the inputs, in order. */
+async function* rawMails(inputs: Array<string | { file: string; bytes: Uint8Array }>): AsyncGenerator<RawMail> {
+  for (const input of inputs) {
+    if (typeof input === "string") yield* readInputs([input]);
+    else yield* mailsOf(input);
+  }
+}
+
+/**
+ * Analyse paths (files, mboxes, Maildirs, directories, "-") or in-memory buffers. Results come
+ * in input order; past the first mails of a batch, worker threads analyse while this thread
+ * reads (see pool.ts).
+ */
 export async function* analyzeBounces(
   inputs: Array<string | { file: string; bytes: Uint8Array }>,
   opts: AnalyzeOptions = {},
 ): AsyncGenerator<MailResult> {
-  for (const input of inputs) {
-    if (typeof input !== "string") {
-      for (const raw of mailsOf(input)) yield await analyzeMail(raw.bytes as Uint8Array, raw.file, opts);
-      continue;
+  const lang = opts.lang ?? "en";
+  const jobs = opts.jobs ?? defaultJobs();
+  let pool: AnalyzerPool | undefined;
+  let count = 0;
+  // Results in input order: each entry one mail's result or a worker's batch of them.
+  const queue: Array<MailResult[] | Promise<MailResult[]>> = [];
+  let batch: MailJob[] = [];
+  let batchBytes = 0;
+  // Hands the batch to a worker; when every started worker is full, yields the oldest results until one has room.
+  async function* dispatch(): AsyncGenerator<MailResult> {
+    if (!batch.length || !pool) return;
+    const mails = batch;
+    batch = [];
+    batchBytes = 0;
+    let p = pool.tryAnalyze(mails, lang);
+    while (!p && queue.length) {
+      yield* await (queue.shift() as MailResult[] | Promise<MailResult[]>);
+      p = pool.tryAnalyze(mails, lang);
     }
-    for await (const raw of readInputs([input])) {
-      if (raw.error || !raw.bytes) yield { file: raw.file, bounces: [], error: raw.error ?? `${raw.file}: unreadable` };
-      else yield await analyzeMail(raw.bytes, raw.file, opts);
-    }
+    if (p) queue.push(p);
+    else for (const m of mails) queue.push([await analyzeMail(m.bytes, m.file, { lang })]); // no worker left
   }
+  for await (const raw of rawMails(inputs)) {
+    if (raw.error || !raw.bytes) {
+      yield* dispatch();
+      queue.push([{ file: raw.file, bounces: [], error: raw.error ?? `${raw.file}: unreadable` }]);
+    } else {
+      if (!pool && jobs > 1 && ++count > SERIAL_FIRST) pool = sharedPool(jobs);
+      if (pool?.started) {
+        batch.push({ file: raw.file, bytes: raw.bytes });
+        batchBytes += raw.bytes.byteLength;
+        if (batch.length >= BATCH_MAILS || batchBytes >= BATCH_BYTES) yield* dispatch();
+      } else queue.push([await analyzeMail(raw.bytes, raw.file, { lang })]);
+    }
+    while (queue.length && !(queue[0] instanceof Promise)) yield* queue.shift() as MailResult[];
+  }
+  yield* dispatch();
+  while (queue.length) yield* await (queue.shift() as MailResult[] | Promise<MailResult[]>);
 }
 
 /** Convenience: every result of analyzeBounces in one array. */

@@ -38,15 +38,18 @@ export function register(program: Command): void {
     .argument("<paths...>", ".eml files, mboxes, Maildirs, directories, or - for stdin")
     .option("--format <format>", "text or json", "text")
     .option("--lang <lang>", "ja or en (default: from the locale)")
-    .action(async (paths: string[], opts: { format: string; lang?: string }) => {
+    .option("--jobs <n>", "threads for a large batch (default: one per core, at most 4; 1: no worker threads)")
+    .action(async (paths: string[], opts: { format: string; lang?: string; jobs?: string }) => {
       const format = parseFormat(opts.format, FORMATS);
+      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) throw new UserError(`--jobs must be a whole number from 1 to 64, not "${opts.jobs}"`);
       if (opts.lang && opts.lang !== "ja" && opts.lang !== "en") throw new UserError(`unknown language "${opts.lang}" (expected ja or en)`);
       const lang = resolveLang(opts.lang);
       let mails = 0;
       let errors = 0;
       const all: Bounce[] = [];
       const notes: string[] = [];
-      for await (const r of analyzeBounces(paths, { lang })) {
+      for await (const r of analyzeBounces(paths, { lang, jobs })) {
         mails++;
         if (r.error) {
           errors++;

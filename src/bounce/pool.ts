@@ -1,0 +1,162 @@
+/**
+ * Worker threads that analyse mails beside the main thread, for large batches (a Maildir of
+ * thousands of bounces): the main thread reads files and keeps the order, the workers parse
+ * and decide. A worker takes a few mails at a time; until one has started (about 0.2 s to load
+ * the analyser) the caller analyses in its own thread, so a pool never makes a batch wait.
+ *
+ * The pool lives as long as the process and never keeps it alive while idle: a worker is
+ * ref'd only while it has mails in hand.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Lang } from "../i18n/index.ts";
+import type { MailResult } from "./analyze.ts";
+import type { WorkRequest } from "./analyze-worker.ts";
+
+/**
+ * Batches one worker holds at once: one in work and one waiting, so it never idles for a round
+ * trip, and no more, so that the batches spread over the workers.
+ */
+const PER_WORKER = 2;
+/** Old generation per worker: a mail is capped at 4 MiB, its parse at a few times that. */
+const WORKER_HEAP_MB = 192;
+
+interface Pending {
+  resolve: (r: MailResult[]) => void;
+  files: string[];
+}
+
+/** One mail for a worker. */
+export interface MailJob {
+  file: string;
+  bytes: Uint8Array;
+}
+
+class PoolWorker {
+  readonly worker: Worker;
+  ready = false;
+  dead = false;
+  readonly inFlight = new Map<number, Pending>();
+
+  constructor(onGone: (w: PoolWorker) => void) {
+    this.worker = new Worker(new URL("./analyze-worker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 48 } });
+    this.worker.on("message", (m: { ready?: true; id?: number; results?: MailResult[] }) => {
+      if (m.ready) {
+        this.ready = true;
+        if (this.inFlight.size === 0) this.worker.unref();
+        return;
+      }
+      const p = this.inFlight.get(m.id as number);
+      if (!p) return;
+      this.inFlight.delete(m.id as number);
+      if (this.inFlight.size === 0) this.worker.unref();
+      p.resolve(m.results as MailResult[]);
+    });
+    const gone = (why: string) => {
+      if (this.dead) return;
+      this.dead = true;
+      this.worker.unref();
+      // What it held is not lost silently: each of its mails gets a one-line error.
+      for (const p of this.inFlight.values()) p.resolve(p.files.map((file) => ({ file, bounces: [], error: `${file}: analysis failed (${why})` })));
+      this.inFlight.clear();
+      onGone(this);
+    };
+    this.worker.on("error", (err) => gone(`worker: ${err.message.split("\n")[0]}`));
+    this.worker.on("exit", (code) => gone(`worker exited with code ${code}`));
+    // After the listeners: adding a message listener refs the worker's port again.
+    this.worker.unref();
+  }
+
+  send(id: number, mails: MailJob[], lang: Lang): Promise<MailResult[]> {
+    const transfer: ArrayBuffer[] = [];
+    const req: WorkRequest = { id, mails: mails.map((m) => ({ file: m.file, bytes: own(m.bytes, transfer) })), lang };
+    return new Promise((resolve) => {
+      if (this.inFlight.size === 0) this.worker.ref();
+      this.inFlight.set(id, { resolve, files: mails.map((m) => m.file) });
+      this.worker.postMessage(req, transfer);
+    });
+  }
+}
+
+/**
+ * Bytes that may be moved to another thread: a whole buffer of their own is transferred; a
+ * slice (one mail of an mbox, a pooled small Buffer) is copied, so that the rest of its buffer
+ * stays usable here. (Buffer's slice is a view, hence the copy by hand.)
+ */
+function own(bytes: Uint8Array, transfer: ArrayBuffer[]): Uint8Array {
+  let b = bytes;
+  if (b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength || !(b.buffer instanceof ArrayBuffer) || transfer.includes(b.buffer)) {
+    b = new Uint8Array(bytes.byteLength);
+    b.set(bytes);
+  }
+  transfer.push(b.buffer as ArrayBuffer);
+  return b;
+}
+
+export class AnalyzerPool {
+  private readonly workers: PoolWorker[] = [];
+  private nextId = 1;
+  /** Batches handed to workers so far. */
+  batches = 0;
+
+  constructor(size: number) {
+    for (let i = 0; i < size; i++) {
+      this.workers.push(
+        new PoolWorker((w) => {
+          const at = this.workers.indexOf(w);
+          if (at >= 0) this.workers.splice(at, 1);
+        }),
+      );
+    }
+  }
+
+  /** The started worker with the fewest mails in hand, if it can take one more. */
+  private free(): PoolWorker | undefined {
+    let best: PoolWorker | undefined;
+    for (const w of this.workers) if (w.ready && !w.dead && w.inFlight.size < PER_WORKER && (!best || w.inFlight.size < best.inFlight.size)) best = w;
+    return best;
+  }
+
+  /** Whether any worker has started (before that, callers analyse in their own thread). */
+  get started(): boolean {
+    return this.workers.some((w) => w.ready && !w.dead);
+  }
+
+  /** Analyses a batch in a worker, or returns undefined when every started worker is full (or none has started). */
+  tryAnalyze(mails: MailJob[], lang: Lang): Promise<MailResult[]> | undefined {
+    const w = this.free();
+    if (!w) return undefined;
+    this.batches++;
+    return w.send(this.nextId++, mails, lang);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
+  }
+}
+
+/** Worker threads worth starting on this machine: one per core, at most 4. */
+export function defaultJobs(): number {
+  return Math.min(4, availableParallelism());
+}
+
+let shared: AnalyzerPool | undefined;
+let sharedSize = 0;
+
+/** The process's pool of `size` workers, started on first use. */
+export function sharedPool(size: number): AnalyzerPool {
+  if (!shared || sharedSize !== size) {
+    void shared?.close();
+    shared = new AnalyzerPool(size);
+    sharedSize = size;
+  }
+  return shared;
+}
+
+/** Stops the process's pool (tests; a CLI process simply exits). */
+export async function closeSharedPool(): Promise<void> {
+  const p = shared;
+  shared = undefined;
+  sharedSize = 0;
+  await p?.close();
+}
