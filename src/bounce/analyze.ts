@@ -5,7 +5,7 @@
 import type { Lang } from "../i18n/index.ts";
 import { decodeMail } from "./decode.ts";
 import { explainBounce } from "./explain.ts";
-import { mailsOf, type RawMail, readInputs } from "./input.ts";
+import { type InputEntry, listInputs, mailsOf, type RawMail, readFileMails } from "./input.ts";
 import { type ParsedMail, parseMail } from "./mime.ts";
 import { readOrigin } from "./origin.ts";
 import { type AnalyzerPool, defaultJobs, type MailJob, sharedPool } from "./pool.ts";
@@ -27,7 +27,7 @@ export interface AnalyzeOptions {
 
 /** Mails analysed in the calling thread before worker threads are worth starting. */
 const SERIAL_FIRST = 64;
-/** A worker's batch: at most this many mails or bytes (one message between threads each way). */
+/** A worker's batch: at most this many files (or mails in hand) or bytes of mails in hand (one message between threads each way). */
 const BATCH_MAILS = 32;
 const BATCH_BYTES = 1 << 20;
 
@@ -138,18 +138,23 @@ export function analyzeParsed(mail: ParsedMail, file: string, lang: Lang = "en")
   return { file, bounces };
 }
 
-/** Every raw mail of the inputs, in order. */
-async function* rawMails(inputs: Array<string | { file: string; bytes: Uint8Array }>): AsyncGenerator<RawMail> {
+/** The files of the inputs (to read) and mails already in hand, in order. */
+async function* entriesOf(inputs: Array<string | { file: string; bytes: Uint8Array }>): AsyncGenerator<InputEntry> {
   for (const input of inputs) {
-    if (typeof input === "string") yield* readInputs([input]);
+    if (typeof input === "string") yield* listInputs([input]);
     else yield* mailsOf(input);
   }
 }
 
+function analyzeHere(raw: RawMail, lang: Lang): Promise<MailResult> | MailResult {
+  if (raw.error || !raw.bytes) return { file: raw.file, bounces: [], error: raw.error ?? `${raw.file}: unreadable` };
+  return analyzeMail(raw.bytes, raw.file, { lang });
+}
+
 /**
  * Analyse paths (files, mboxes, Maildirs, directories, "-") or in-memory buffers. Results come
- * in input order; past the first mails of a batch, worker threads analyse while this thread
- * reads (see pool.ts).
+ * in input order; past the first files of a batch, worker threads read and analyse them while
+ * this thread lists the files and keeps the order (see pool.ts).
  */
 export async function* analyzeBounces(
   inputs: Array<string | { file: string; bytes: Uint8Array }>,
@@ -159,40 +164,60 @@ export async function* analyzeBounces(
   const jobs = opts.jobs ?? defaultJobs();
   let pool: AnalyzerPool | undefined;
   let count = 0;
-  // Results in input order: each entry one mail's result or a worker's batch of them.
-  const queue: Array<MailResult[] | Promise<MailResult[]>> = [];
+  // Results in input order: one slot per file or worker batch, filled when its results are in.
+  const queue: Array<{ results?: MailResult[] }> = [];
+  const ready = () => queue.length > 0 && queue[0].results !== undefined;
   let batch: MailJob[] = [];
   let batchBytes = 0;
-  // Hands the batch to a worker; when every started worker is full, yields the oldest results until one has room.
+  const here = async (items: MailJob[]) => {
+    for (const it of items) {
+      const out: MailResult[] = [];
+      for (const raw of "path" in it ? readFileMails(it.path) : [it]) out.push(await analyzeHere(raw, lang));
+      queue.push({ results: out });
+    }
+  };
+  // Hands the batch to a worker. When every worker is full, hands on what is ready until one has
+  // room (waiting for any worker, not only the one holding the oldest results).
   async function* dispatch(): AsyncGenerator<MailResult> {
     if (!batch.length || !pool) return;
-    const mails = batch;
+    const items = batch;
     batch = [];
     batchBytes = 0;
-    let p = pool.tryAnalyze(mails, lang);
-    while (!p && queue.length) {
-      yield* await (queue.shift() as MailResult[] | Promise<MailResult[]>);
-      p = pool.tryAnalyze(mails, lang);
+    let p = pool.tryAnalyze(items, lang);
+    while (!p && pool.started) {
+      await pool.finished();
+      while (ready()) yield* queue.shift()?.results as MailResult[];
+      p = pool.tryAnalyze(items, lang);
     }
-    if (p) queue.push(p);
-    else for (const m of mails) queue.push([await analyzeMail(m.bytes, m.file, { lang })]); // no worker left
+    if (!p) return here(items); // no worker left
+    const slot: { results?: MailResult[] } = {};
+    queue.push(slot);
+    p.then((r) => {
+      slot.results = r;
+    });
   }
-  for await (const raw of rawMails(inputs)) {
-    if (raw.error || !raw.bytes) {
-      yield* dispatch();
-      queue.push([{ file: raw.file, bounces: [], error: raw.error ?? `${raw.file}: unreadable` }]);
-    } else {
-      if (!pool && jobs > 1 && ++count > SERIAL_FIRST) pool = sharedPool(jobs);
+  for await (const entry of entriesOf(inputs)) {
+    if (!pool && jobs > 1 && ++count > SERIAL_FIRST) pool = sharedPool(jobs);
+    if ("path" in entry || (entry.bytes && !entry.error)) {
       if (pool?.started) {
-        batch.push({ file: raw.file, bytes: raw.bytes });
-        batchBytes += raw.bytes.byteLength;
+        if ("path" in entry) batch.push(entry);
+        else {
+          batch.push({ file: entry.file, bytes: entry.bytes as Uint8Array });
+          batchBytes += (entry.bytes as Uint8Array).byteLength;
+        }
         if (batch.length >= BATCH_MAILS || batchBytes >= BATCH_BYTES) yield* dispatch();
-      } else queue.push([await analyzeMail(raw.bytes, raw.file, { lang })]);
+      } else await here([entry as MailJob]);
+    } else {
+      yield* dispatch();
+      queue.push({ results: [await analyzeHere(entry, lang)] });
     }
-    while (queue.length && !(queue[0] instanceof Promise)) yield* queue.shift() as MailResult[];
+    while (ready()) yield* queue.shift()?.results as MailResult[];
   }
   yield* dispatch();
-  while (queue.length) yield* await (queue.shift() as MailResult[] | Promise<MailResult[]>);
+  while (queue.length) {
+    while (!ready()) await (pool as AnalyzerPool).finished();
+    yield* queue.shift()?.results as MailResult[];
+  }
 }
 
 /** Convenience: every result of analyzeBounces in one array. */

@@ -114,18 +114,21 @@ function readCapped(path: string): Uint8Array {
   }
 }
 
-async function* fromFile(path: string): AsyncGenerator<RawMail> {
+/** The mails of one file, read now (synchronously); an unreadable file is one entry with an error. */
+export function readFileMails(path: string): RawMail[] {
   let bytes: Uint8Array;
   try {
     bytes = readCapped(path);
   } catch (err) {
-    yield { file: path, error: describeError(err) };
-    return;
+    return [{ file: path, error: describeError(err) }];
   }
-  yield* named(path, splitMails(bytes));
+  return named(path, splitMails(bytes));
 }
 
-async function* fromDirectory(path: string, budget: { left: number }): AsyncGenerator<RawMail> {
+/** A file to read, or a mail (or error) already read: what listInputs yields. */
+export type InputEntry = { path: string } | RawMail;
+
+async function* filesOf(path: string, budget: { left: number }): AsyncGenerator<InputEntry> {
   let entries: import("node:fs").Dirent[];
   try {
     entries = await readdir(path, { withFileTypes: true });
@@ -141,10 +144,10 @@ async function* fromDirectory(path: string, budget: { left: number }): AsyncGene
     const p = join(path, e.name);
     if (e.isDirectory()) {
       if (e.name === "tmp" && entries.some((x) => x.name === "cur")) continue;
-      yield* fromDirectory(p, budget);
+      yield* filesOf(p, budget);
     } else if (e.isFile()) {
       budget.left--;
-      yield* fromFile(p);
+      yield { path: p };
     }
   }
 }
@@ -160,8 +163,11 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** Every mail under the given paths, in order; unreadable ones come with an error. */
-export async function* readInputs(paths: string[]): AsyncGenerator<RawMail> {
+/**
+ * The files under the given paths, in order, without reading them (so that another thread may);
+ * stdin is read here, and a path that cannot be listed comes as an error.
+ */
+export async function* listInputs(paths: string[]): AsyncGenerator<InputEntry> {
   const budget = { left: MAX_FILES };
   for (const path of paths) {
     if (path === "-") {
@@ -182,7 +188,15 @@ export async function* readInputs(paths: string[]): AsyncGenerator<RawMail> {
       yield { file: path, error: describeError(err) };
       continue;
     }
-    if (isDir) yield* fromDirectory(path, budget);
-    else yield* fromFile(path);
+    if (isDir) yield* filesOf(path, budget);
+    else yield { path };
+  }
+}
+
+/** Every mail under the given paths, in order; unreadable ones come with an error. */
+export async function* readInputs(paths: string[]): AsyncGenerator<RawMail> {
+  for await (const entry of listInputs(paths)) {
+    if ("path" in entry) yield* readFileMails(entry.path);
+    else yield entry;
   }
 }

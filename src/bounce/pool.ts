@@ -26,11 +26,8 @@ interface Pending {
   files: string[];
 }
 
-/** One mail for a worker. */
-export interface MailJob {
-  file: string;
-  bytes: Uint8Array;
-}
+/** One file for a worker to read, or one mail already read. */
+export type MailJob = { path: string } | { file: string; bytes: Uint8Array };
 
 class PoolWorker {
   readonly worker: Worker;
@@ -38,7 +35,7 @@ class PoolWorker {
   dead = false;
   readonly inFlight = new Map<number, Pending>();
 
-  constructor(onGone: (w: PoolWorker) => void) {
+  constructor(onGone: (w: PoolWorker) => void, onDone: () => void) {
     this.worker = new Worker(new URL("./analyze-worker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 48 } });
     this.worker.on("message", (m: { ready?: true; id?: number; results?: MailResult[] }) => {
       if (m.ready) {
@@ -51,6 +48,7 @@ class PoolWorker {
       this.inFlight.delete(m.id as number);
       if (this.inFlight.size === 0) this.worker.unref();
       p.resolve(m.results as MailResult[]);
+      onDone();
     });
     const gone = (why: string) => {
       if (this.dead) return;
@@ -60,6 +58,7 @@ class PoolWorker {
       for (const p of this.inFlight.values()) p.resolve(p.files.map((file) => ({ file, bounces: [], error: `${file}: analysis failed (${why})` })));
       this.inFlight.clear();
       onGone(this);
+      onDone();
     };
     this.worker.on("error", (err) => gone(`worker: ${err.message.split("\n")[0]}`));
     this.worker.on("exit", (code) => gone(`worker exited with code ${code}`));
@@ -67,12 +66,13 @@ class PoolWorker {
     this.worker.unref();
   }
 
-  send(id: number, mails: MailJob[], lang: Lang): Promise<MailResult[]> {
+  send(id: number, jobs: MailJob[], lang: Lang): Promise<MailResult[]> {
     const transfer: ArrayBuffer[] = [];
-    const req: WorkRequest = { id, mails: mails.map((m) => ({ file: m.file, bytes: own(m.bytes, transfer) })), lang };
+    const items = jobs.map((j) => ("path" in j ? j : { file: j.file, bytes: own(j.bytes, transfer) }));
+    const req: WorkRequest = { id, items, lang };
     return new Promise((resolve) => {
       if (this.inFlight.size === 0) this.worker.ref();
-      this.inFlight.set(id, { resolve, files: mails.map((m) => m.file) });
+      this.inFlight.set(id, { resolve, files: jobs.map((j) => ("path" in j ? j.path : j.file)) });
       this.worker.postMessage(req, transfer);
     });
   }
@@ -96,18 +96,26 @@ function own(bytes: Uint8Array, transfer: ArrayBuffer[]): Uint8Array {
 export class AnalyzerPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 1;
+  private waiting: Array<() => void> = [];
   /** Batches handed to workers so far. */
   batches = 0;
 
   constructor(size: number) {
-    for (let i = 0; i < size; i++) {
-      this.workers.push(
-        new PoolWorker((w) => {
-          const at = this.workers.indexOf(w);
-          if (at >= 0) this.workers.splice(at, 1);
-        }),
-      );
-    }
+    const gone = (w: PoolWorker) => {
+      const at = this.workers.indexOf(w);
+      if (at >= 0) this.workers.splice(at, 1);
+    };
+    const done = () => {
+      const w = this.waiting;
+      this.waiting = [];
+      for (const f of w) f();
+    };
+    for (let i = 0; i < size; i++) this.workers.push(new PoolWorker(gone, done));
+  }
+
+  /** Resolves when some worker has finished a batch (or stopped): then it may have room. */
+  finished(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   /** The started worker with the fewest mails in hand, if it can take one more. */
@@ -123,11 +131,11 @@ export class AnalyzerPool {
   }
 
   /** Analyses a batch in a worker, or returns undefined when every started worker is full (or none has started). */
-  tryAnalyze(mails: MailJob[], lang: Lang): Promise<MailResult[]> | undefined {
+  tryAnalyze(jobs: MailJob[], lang: Lang): Promise<MailResult[]> | undefined {
     const w = this.free();
     if (!w) return undefined;
     this.batches++;
-    return w.send(this.nextId++, mails, lang);
+    return w.send(this.nextId++, jobs, lang);
   }
 
   async close(): Promise<void> {
