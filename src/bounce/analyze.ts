@@ -28,7 +28,7 @@ export interface AnalyzeOptions {
 /** Mails analysed in the calling thread before worker threads are worth starting. */
 const SERIAL_FIRST = 64;
 /** A worker's batch: at most this many files (or mails in hand) or bytes of mails in hand (one message between threads each way). */
-const BATCH_MAILS = 32;
+const BATCH_MAILS = 64;
 const BATCH_BYTES = 1 << 20;
 
 /** The outcome for one mail: its bounces, or why there are none. */
