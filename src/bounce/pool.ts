@@ -79,17 +79,13 @@ class PoolWorker {
 }
 
 /**
- * Bytes that may be moved to another thread: a whole buffer of their own is transferred; a
- * slice (one mail of an mbox, a pooled small Buffer) is copied, so that the rest of its buffer
- * stays usable here. (Buffer's slice is a view, hence the copy by hand.)
+ * A copy of the bytes, moved (not cloned) to the worker: the caller's buffer (an upload, one
+ * mail of an mbox) stays as it was.
  */
 function own(bytes: Uint8Array, transfer: ArrayBuffer[]): Uint8Array {
-  let b = bytes;
-  if (b.byteOffset !== 0 || b.byteLength !== b.buffer.byteLength || !(b.buffer instanceof ArrayBuffer) || transfer.includes(b.buffer)) {
-    b = new Uint8Array(bytes.byteLength);
-    b.set(bytes);
-  }
-  transfer.push(b.buffer as ArrayBuffer);
+  const b = new Uint8Array(bytes.byteLength);
+  b.set(bytes);
+  transfer.push(b.buffer);
   return b;
 }
 

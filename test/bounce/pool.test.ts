@@ -33,7 +33,9 @@ after(async () => {
 });
 
 test("worker threads give the results of one thread, in input order", async () => {
-  const inputs = [join(work, "cur"), join(work, "missing.eml"), join(work, "all.mbox")];
+  const mbox = readFileSync(join(work, "all.mbox"));
+  // In-memory input too: its mails go to the workers as copies, the caller's buffer stays.
+  const inputs = [join(work, "cur"), join(work, "missing.eml"), join(work, "all.mbox"), { file: "upload.mbox", bytes: mbox }];
   const one = await analyzeAll(inputs, { lang: "ja", jobs: 1 });
   // Started beforehand, so that it takes over right after the first mails.
   const pool = sharedPool(2);
@@ -44,6 +46,8 @@ test("worker threads give the results of one thread, in input order", async () =
   assert.equal(two.length, one.length);
   assert.deepEqual(two, one);
   assert.ok(one.some((r) => r.error?.includes("missing.eml")), "the unreadable path is reported in its place");
+  assert.equal(mbox.byteLength, readFileSync(join(work, "all.mbox")).byteLength, "the caller's buffer is intact");
+  assert.ok(one.some((r) => r.file.startsWith("upload.mbox#")), "the in-memory mbox is split and read");
   assert.ok(one.filter((r) => r.bounces.length).length > names.length * 6, "most mails are bounces");
 });
 
