@@ -246,9 +246,20 @@ async function partTree(bytes: Uint8Array): Promise<MimeNodeLike> {
   return p.root;
 }
 
+/** A provider's webhook payload saved as a file (JSON, no mail header): its text as the body. */
+function jsonDocument(bytes: Uint8Array): ParsedMail | undefined {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+  if (bytes[i] !== 0x7b && bytes[i] !== 0x5b) return undefined; // { or [
+  const text = decodeText(bytes.subarray(i)).replace(/\r\n?/g, "\n");
+  return { headers: new Map(), subject: "", from: "", to: "", date: "", parts: [{ type: "application/json", text }], text, body: text };
+}
+
 export async function parseMail(input: Uint8Array): Promise<ParsedMail> {
   patchPostalMime();
   const bytes = input.byteLength > MAX_MAIL_BYTES ? input.subarray(0, MAX_MAIL_BYTES) : input;
+  const json = jsonDocument(bytes);
+  if (json) return json;
   const root = await partTree(bytes);
 
   const headers = new Map<string, string[]>();

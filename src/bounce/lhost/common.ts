@@ -100,3 +100,28 @@ export function textBlocks(
   flush();
   return out;
 }
+
+/**
+ * The JSON document in a text (a provider's webhook or notification payload, saved or mailed):
+ * from the first `{` or `[` to the last matching bracket; undefined when it does not parse.
+ */
+export function jsonIn(text: string): unknown {
+  const obj = text.indexOf("{");
+  const arr = text.indexOf("[");
+  const start = arr >= 0 && (obj < 0 || arr < obj) ? arr : obj;
+  if (start < 0) return undefined;
+  const end = text.lastIndexOf(text[start] === "[" ? "]" : "}");
+  if (end < start) return undefined;
+  try {
+    return JSON.parse(text.slice(start, end + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON timestamp (seconds since the epoch, or an ISO string) as a date string, or undefined. */
+export function jsonTime(v: unknown): string | undefined {
+  if (typeof v === "number" && Number.isFinite(v)) return new Date(v * 1000).toUTCString();
+  if (typeof v === "string" && v) return /^\d+(?:\.\d+)?$/.test(v) ? new Date(Number(v) * 1000).toUTCString() : v;
+  return undefined;
+}

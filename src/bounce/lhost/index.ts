@@ -6,6 +6,11 @@
  */
 import type { LhostModule } from "../types.ts";
 import { amazonses } from "./amazonses.ts";
+import { mailgun } from "./mailgun.ts";
+import { outlook } from "./outlook.ts";
+import { postmark } from "./postmark.ts";
+import { sendgrid } from "./sendgrid.ts";
+import { yahoo } from "./yahoo.ts";
 import { dragonfly } from "./dragonfly.ts";
 import { exchange2007 } from "./exchange.ts";
 import { activehunter } from "./activehunter.ts";
@@ -39,15 +44,15 @@ import { sendmail } from "./sendmail.ts";
 import { v5sendmail } from "./v5sendmail.ts";
 
 /** Default order. */
-export const MODULES: LhostModule[] = [amazonses, exchange2007, exchange2003, domino, notes, mfilter, activehunter, mailfoundry, mailmarshalsmtp, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, interscanmss, fml, opensmtpd, v5sendmail, sendmail, postfix, exim, qmail, imailserver];
+export const MODULES: LhostModule[] = [amazonses, sendgrid, mailgun, postmark, exchange2007, outlook, yahoo, exchange2003, domino, notes, mfilter, activehunter, mailfoundry, mailmarshalsmtp, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, interscanmss, fml, opensmtpd, v5sendmail, sendmail, postfix, exim, qmail, imailserver];
 
 /** First word before ":" or first two words of the Subject, lower case -> modules first. */
 const SUBJECT_HINTS: Record<string, string[]> = {
-  "undelivered-mail": ["postfix"],
+  "undelivered-mail": ["sendgrid", "postfix"],
   "mail-delivery": ["gmx", "einsundeins", "exim", "dragonfly"],
   "mail-failure": ["exim"],
-  "failure-notice": ["mfilter", "activehunter", "qmail"],
-  "delivery-status": ["gmail", "googlegroups", "opensmtpd", "amazonses"],
+  "failure-notice": ["yahoo", "mfilter", "activehunter", "qmail"],
+  "delivery-status": ["gmail", "googlegroups", "opensmtpd", "amazonses", "outlook"],
   "returned-mail": ["biglobe", "x1", "x5", "sendmail", "v5sendmail"],
   "mail-system": ["ezweb"],
   "there-was": ["x6"],

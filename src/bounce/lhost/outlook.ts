@@ -1,0 +1,25 @@
+/**
+ * Outlook.com / Hotmail's own DSNs ("This is an automatically generated Delivery Status
+ * Notification", from postmaster@hotmail.com or outlook.com). The report is a standard
+ * multipart/report, read by rfc3464.ts; two of Microsoft's consumer-mail signs name the
+ * provider. (Microsoft 365 / Exchange Online NDRs are exchange.ts.)
+ */
+import type { ParsedMail } from "../mime.ts";
+import { parseRfc3464 } from "../rfc3464.ts";
+import type { LhostModule } from "../types.ts";
+import { headerOf } from "./common.ts";
+
+function isOutlook(mail: ParsedMail): boolean {
+  let signs = 0;
+  if (mail.subject.includes("Delivery Status Notification")) signs++;
+  if (mail.headers.has("x-message-delivery")) signs++;
+  if (mail.headers.has("x-message-info")) signs++;
+  if ((mail.headers.get("received") ?? []).some((r) => /\.hotmail\.com\b/i.test(r)) || /@(?:hotmail|outlook)\.com\b/i.test(headerOf(mail, "from"))) signs++;
+  return signs >= 2;
+}
+
+export const outlook: LhostModule = {
+  name: "outlook",
+  detect: isOutlook,
+  parse: (mail) => parseRfc3464(mail),
+};
