@@ -15,6 +15,9 @@ export interface Expected {
   replycode: string;
   reason: string;
   hardbounce: boolean;
+  /** The format sisimai named, and whether it read the mail as a local format (lhost) or attributes it to a remote host (rhost). */
+  mta?: string;
+  kind?: string;
 }
 
 export interface Comparison {
@@ -28,6 +31,9 @@ export interface Comparison {
   replyCode: number;
   hardBounce: number;
   all4: number;
+  /** Rows not attributed to a remote host (sisimai's `kind` other than rhost) and those whose format name agrees. */
+  formatRows: number;
+  format: number;
   confusion: Map<string, Map<string, number>>;
   misses: string[];
 }
@@ -55,7 +61,7 @@ export function loadMails(dir: string): Map<string, Uint8Array> {
 export async function compareCorpus(dir: string): Promise<Comparison> {
   const expected = loadExpected(dir);
   const mails = loadMails(dir);
-  const c: Comparison = { rows: 0, files: 0, agreed: 0, countFiles: 0, status: 0, reason: 0, replyCode: 0, hardBounce: 0, all4: 0, confusion: new Map(), misses: [] };
+  const c: Comparison = { rows: 0, files: 0, agreed: 0, countFiles: 0, status: 0, reason: 0, replyCode: 0, hardBounce: 0, all4: 0, formatRows: 0, format: 0, confusion: new Map(), misses: [] };
   for (const [file, rows] of expected) {
     const bytes = mails.get(file);
     if (!bytes) continue;
@@ -79,6 +85,10 @@ export async function compareCorpus(dir: string): Promise<Comparison> {
       if (countOk && st && re) c.agreed++;
       else c.misses.push(`${file}#${e.index}: expected ${e.status} ${e.reason}, got ${g ? `${g.status} ${g.reason} (${g.mta})` : "nothing"}${countOk ? "" : ` [count ${got.length}/${rows.length}]`}`);
       if (countOk && st && re && rc && hb) c.all4++;
+      if (e.kind !== "rhost" && e.mta) {
+        c.formatRows++;
+        if (g?.mta === e.mta) c.format++;
+      }
       const row = c.confusion.get(e.reason) ?? new Map<string, number>();
       const key = g?.reason ?? "(none)";
       row.set(key, (row.get(key) ?? 0) + 1);
@@ -99,5 +109,6 @@ export function summary(c: Comparison): string {
     `  status: ${c.status}/${c.rows} = ${pct(c.status, c.rows)}   reason: ${c.reason}/${c.rows} = ${pct(c.reason, c.rows)}`,
     `  replyCode: ${c.replyCode}/${c.rows} = ${pct(c.replyCode, c.rows)}   hardBounce: ${c.hardBounce}/${c.rows} = ${pct(c.hardBounce, c.rows)}`,
     `  all of count+status+replyCode+reason+hardBounce: ${c.all4}/${c.rows} = ${pct(c.all4, c.rows)}`,
+    `  format named as sisimai names it (mails it reads as a local format): ${c.format}/${c.formatRows} = ${pct(c.format, c.formatRows)}`,
   ].join("\n");
 }

@@ -10,4 +10,6 @@ test("bounce corpus: count, status and reason agree with the expected results", 
   if (process.env.MAILTRACE_SHOW_MISSES) console.log(c.misses.join("\n"));
   assert.ok(c.rows >= 500, `expected the whole corpus, read ${c.rows} rows`);
   assert.ok(c.agreed / c.rows >= 0.95, `agreement ${c.agreed}/${c.rows} is below 95%`);
+  // Each format in the corpus has its own module: the detected format must be named as sisimai names it.
+  assert.ok(c.format / c.formatRows >= 0.9, `format names ${c.format}/${c.formatRows} are below 90%`);
 });

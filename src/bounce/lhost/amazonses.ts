@@ -1,4 +1,10 @@
-/** Amazon SES notifications delivered by mail (SNS JSON: Bounce, Complaint, Delivery). */
+/**
+ * Amazon SES: its notifications delivered by mail (SNS JSON: Bounce, Complaint, Delivery), and
+ * its own bounce mails ("The following message to <...> was undeliverable.", from an
+ * amazonses.com MAILER-DAEMON or with X-SES-Outgoing), a standard DSN.
+ */
+import type { ParsedMail } from "../mime.ts";
+import { parseRfc3464 } from "../rfc3464.ts";
 import { isAddress } from "../smtp.ts";
 import type { DeliveryRecord, LhostModule } from "../types.ts";
 
@@ -24,10 +30,18 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
+const isNotification = (mail: ParsedMail) => /"notificationType"\s*:|\\"notificationType\\"/.test(mail.text) || mail.headers.has("x-amz-sns-message-id");
+
+function isSesBounce(mail: ParsedMail): boolean {
+  if (!/^\s*(?:The following message to <|An error occurred while trying to deliver the mail )/im.test(mail.text)) return false;
+  return mail.headers.has("x-ses-outgoing") || /@(?:[\w-]+\.)*amazonses\.com\b/i.test(mail.headers.get("from")?.[0] ?? "");
+}
+
 export const amazonses: LhostModule = {
   name: "amazonses",
-  detect: (mail) => /"notificationType"\s*:|\\"notificationType\\"/.test(mail.text) || mail.headers.has("x-amz-sns-message-id"),
+  detect: (mail) => isNotification(mail) || isSesBounce(mail),
   parse(mail) {
+    if (!isNotification(mail)) return parseRfc3464(mail);
     const o = parseJson(mail.text);
     if (!o) return undefined;
     const type = String(o.notificationType ?? o.eventType ?? "");

@@ -1,7 +1,7 @@
 /** Helpers the format modules share: cutting off the original message, reading DSN parts. */
 import type { ParsedMail } from "../mime.ts";
 import { deliveryStatusParts, originalPart, readDeliveryStatus } from "../rfc3464.ts";
-import type { DeliveryRecord } from "../types.ts";
+import type { DeliveryRecord, FormatResult, LhostModule } from "../types.ts";
 
 /** Split text at the first line matching one of the markers: [before, after-marker]. */
 export function splitAt(text: string, markers: RegExp[]): [string, string] {
@@ -124,4 +124,17 @@ export function jsonTime(v: unknown): string | undefined {
   if (typeof v === "number" && Number.isFinite(v)) return new Date(v * 1000).toUTCString();
   if (typeof v === "string" && v) return /^\d+(?:\.\d+)?$/.test(v) ? new Date(Number(v) * 1000).toUTCString() : v;
   return undefined;
+}
+
+/**
+ * A format whose report another reader already understands (a standard DSN, Exim's or qmail's
+ * text): its own detection names it, the shared reader reads it.
+ */
+export function readBy(name: string, detect: (mail: ParsedMail) => boolean, read: (mail: ParsedMail) => FormatResult | undefined): LhostModule {
+  return { name, detect, parse: read };
+}
+
+/** The Received fields of the bounce, joined (for "was it relayed by X" signs). */
+export function receivedOf(mail: ParsedMail): string {
+  return (mail.headers.get("received") ?? []).join("\n");
 }

@@ -6,6 +6,20 @@
  */
 import type { LhostModule } from "../types.ts";
 import { amazonses } from "./amazonses.ts";
+import { office365 } from "./office365.ts";
+import { messagingserver } from "./messagingserver.ts";
+import { mailru } from "./mailru.ts";
+import { receivingses } from "./receivingses.ts";
+import { amazonworkmail } from "./amazonworkmail.ts";
+import { x2 } from "./x2.ts";
+import { mcafee } from "./mcafee.ts";
+import { courier } from "./courier.ts";
+import { mxlogic } from "./mxlogic.ts";
+import { surfcontrol } from "./surfcontrol.ts";
+import { yandex } from "./yandex.ts";
+import { amavis } from "./amavis.ts";
+import { barracuda } from "./barracuda.ts";
+import { powermta } from "./powermta.ts";
 import { mailgun } from "./mailgun.ts";
 import { outlook } from "./outlook.ts";
 import { postmark } from "./postmark.ts";
@@ -44,19 +58,19 @@ import { sendmail } from "./sendmail.ts";
 import { v5sendmail } from "./v5sendmail.ts";
 
 /** Default order. */
-export const MODULES: LhostModule[] = [amazonses, sendgrid, mailgun, postmark, exchange2007, outlook, yahoo, exchange2003, domino, notes, mfilter, activehunter, mailfoundry, mailmarshalsmtp, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, interscanmss, fml, opensmtpd, v5sendmail, sendmail, postfix, exim, qmail, imailserver];
+export const MODULES: LhostModule[] = [amazonworkmail, receivingses, amazonses, sendgrid, mailgun, postmark, office365, exchange2007, outlook, yahoo, mcafee, mxlogic, surfcontrol, barracuda, amavis, courier, powermta, mailru, yandex, x2, exchange2003, messagingserver, domino, notes, mfilter, activehunter, mailfoundry, mailmarshalsmtp, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, interscanmss, fml, opensmtpd, v5sendmail, sendmail, postfix, exim, qmail, imailserver];
 
 /** First word before ":" or first two words of the Subject, lower case -> modules first. */
 const SUBJECT_HINTS: Record<string, string[]> = {
-  "undelivered-mail": ["sendgrid", "postfix"],
-  "mail-delivery": ["gmx", "einsundeins", "exim", "dragonfly"],
+  "undelivered-mail": ["sendgrid", "yandex", "postfix"],
+  "mail-delivery": ["mxlogic", "mailru", "gmx", "einsundeins", "exim", "dragonfly"],
   "mail-failure": ["exim"],
   "failure-notice": ["yahoo", "mfilter", "activehunter", "qmail"],
-  "delivery-status": ["gmail", "googlegroups", "opensmtpd", "amazonses", "outlook"],
+  "delivery-status": ["amazonworkmail", "receivingses", "gmail", "googlegroups", "opensmtpd", "amazonses", "outlook", "mcafee"],
   "returned-mail": ["biglobe", "x1", "x5", "sendmail", "v5sendmail"],
   "mail-system": ["ezweb"],
   "there-was": ["x6"],
-  undeliverable: ["exchange2007", "exchange2003"],
+  undeliverable: ["office365", "exchange2007", "exchange2003"],
   "undeliverable-message": ["notes"],
   "undeliverable-mail": ["mailmarshalsmtp", "imailserver"],
   "delivery-failure": ["domino"],
