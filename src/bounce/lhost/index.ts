@@ -12,6 +12,8 @@ import { mailru } from "./mailru.ts";
 import { receivingses } from "./receivingses.ts";
 import { amazonworkmail } from "./amazonworkmail.ts";
 import { x2 } from "./x2.ts";
+import { x4 } from "./x4.ts";
+import { bigfoot } from "./bigfoot.ts";
 import { mcafee } from "./mcafee.ts";
 import { courier } from "./courier.ts";
 import { mxlogic } from "./mxlogic.ts";
@@ -58,16 +60,16 @@ import { sendmail } from "./sendmail.ts";
 import { v5sendmail } from "./v5sendmail.ts";
 
 /** Default order. */
-export const MODULES: LhostModule[] = [amazonworkmail, receivingses, amazonses, sendgrid, mailgun, postmark, office365, exchange2007, outlook, yahoo, mcafee, mxlogic, surfcontrol, barracuda, amavis, courier, powermta, mailru, yandex, x2, exchange2003, messagingserver, domino, notes, mfilter, activehunter, mailfoundry, mailmarshalsmtp, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, interscanmss, fml, opensmtpd, v5sendmail, sendmail, postfix, exim, qmail, imailserver];
+export const MODULES: LhostModule[] = [amazonworkmail, receivingses, amazonses, sendgrid, mailgun, postmark, office365, exchange2007, outlook, yahoo, mcafee, mxlogic, surfcontrol, barracuda, amavis, courier, powermta, mailru, yandex, bigfoot, x2, x4, exchange2003, messagingserver, domino, notes, mfilter, activehunter, mailfoundry, mailmarshalsmtp, dragonfly, googlegroups, gmail, zoho, ezweb, kddi, biglobe, gmx, einsundeins, verizon, x1, x3, x5, x6, interscanmss, fml, opensmtpd, v5sendmail, sendmail, postfix, exim, qmail, imailserver];
 
 /** First word before ":" or first two words of the Subject, lower case -> modules first. */
 const SUBJECT_HINTS: Record<string, string[]> = {
   "undelivered-mail": ["sendgrid", "yandex", "postfix"],
   "mail-delivery": ["mxlogic", "mailru", "gmx", "einsundeins", "exim", "dragonfly"],
   "mail-failure": ["exim"],
-  "failure-notice": ["yahoo", "mfilter", "activehunter", "qmail"],
+  "failure-notice": ["yahoo", "mfilter", "activehunter", "x4", "qmail"],
   "delivery-status": ["amazonworkmail", "receivingses", "gmail", "googlegroups", "opensmtpd", "amazonses", "outlook", "mcafee"],
-  "returned-mail": ["biglobe", "x1", "x5", "sendmail", "v5sendmail"],
+  "returned-mail": ["bigfoot", "biglobe", "x1", "x5", "sendmail", "v5sendmail"],
   "mail-system": ["ezweb"],
   "there-was": ["x6"],
   undeliverable: ["office365", "exchange2007", "exchange2003"],
