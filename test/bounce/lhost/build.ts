@@ -7,6 +7,10 @@ import { readFileSync } from "node:fs";
 import { analyzeMail } from "../../../src/bounce/analyze.ts";
 import type { Bounce } from "../../../src/bounce/types.ts";
 
+export function fixture(name: string): Buffer {
+  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+}
+
 export function fixtureText(name: string): string {
   return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "latin1");
 }

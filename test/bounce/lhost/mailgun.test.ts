@@ -1,10 +1,8 @@
 /** Mailgun webhook payloads (mailgun.ts), hand-written. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { analyzeMail } from "../../../src/bounce/analyze.ts";
-
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+import { fixture } from "./build.ts";
 
 test("mailgun: a failed event: delivery-status code, enhanced code, words and MX; the message's headers", async () => {
   const { bounces } = await analyzeMail(fixture("mailgun-failed.json"), "mailgun-failed.json");

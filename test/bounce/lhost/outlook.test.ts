@@ -1,10 +1,8 @@
 /** Outlook.com / Hotmail DSNs (outlook.ts) on a hand-written fixture. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { analyzeMail } from "../../../src/bounce/analyze.ts";
-
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+import { fixture } from "./build.ts";
 
 test("outlook: Microsoft's consumer-mail headers name the format; the DSN gives status and reply", async () => {
   const { bounces } = await analyzeMail(fixture("outlook-userunknown.eml"), "outlook-userunknown.eml");

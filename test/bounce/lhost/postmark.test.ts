@@ -1,10 +1,8 @@
 /** Postmark webhooks (postmark.ts), hand-written. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { analyzeMail } from "../../../src/bounce/analyze.ts";
-
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+import { fixture } from "./build.ts";
 
 test("postmark: a bounce webhook mailed on as application/json", async () => {
   const { bounces } = await analyzeMail(fixture("postmark-bounce.eml"), "postmark-bounce.eml");

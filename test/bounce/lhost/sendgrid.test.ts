@@ -1,10 +1,8 @@
 /** SendGrid (sendgrid.ts): its bounce mail and its Event Webhook JSON, hand-written. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { analyzeMail } from "../../../src/bounce/analyze.ts";
-
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+import { fixture } from "./build.ts";
 
 test("sendgrid: the bounce mail from apps@sendgrid.net", async () => {
   const { bounces } = await analyzeMail(fixture("sendgrid-userunknown.eml"), "sendgrid-userunknown.eml");

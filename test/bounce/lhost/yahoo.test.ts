@@ -1,10 +1,8 @@
 /** Yahoo! Mail bounces (yahoo.ts) on a hand-written fixture. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { analyzeMail } from "../../../src/bounce/analyze.ts";
-
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+import { fixture } from "./build.ts";
 
 test("yahoo: the recipient line, 'Remote host said' with its [RCPT_TO], the copy below the line", async () => {
   const { bounces } = await analyzeMail(fixture("yahoo-userunknown.eml"), "yahoo-userunknown.eml");
