@@ -1,8 +1,9 @@
 /**
  * Worker threads that analyse mails beside the main thread, for large batches (a Maildir of
- * thousands of bounces): the main thread reads files and keeps the order, the workers parse
- * and decide. A worker takes a few mails at a time; until one has started (about 0.2 s to load
- * the analyser) the caller analyses in its own thread, so a pool never makes a batch wait.
+ * thousands of bounces): the main thread lists the files and keeps the order, the workers read,
+ * parse and decide, a batch of files (or of mails in hand) per message. Until a worker has
+ * started (about 0.2 s to load the analyser) the caller analyses in its own thread, so a pool
+ * never makes a batch wait. A worker that dies answers each file of its batches with an error.
  *
  * The pool lives as long as the process and never keeps it alive while idle: a worker is
  * ref'd only while it has mails in hand.
