@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { analyzeBounces, type Bounce } from "../bounce/analyze.ts";
 import { UserError } from "../core/errors.ts";
 import { type Lang, resolveLang, t } from "../i18n/index.ts";
-import { formatJson, parseFormat } from "./output.ts";
+import { JsonListWriter, parseFormat } from "./output.ts";
 
 const FORMATS = ["text", "json"] as const;
 
@@ -47,8 +47,10 @@ export function register(program: Command): void {
       const lang = resolveLang(opts.lang);
       let mails = 0;
       let errors = 0;
-      const all: Bounce[] = [];
+      let bounces = 0;
       const notes: string[] = [];
+      // JSON is written bounce by bounce as the results come: a huge Maildir is never held whole.
+      const json = format === "json" ? new JsonListWriter((s) => process.stdout.write(s), "bounces") : undefined;
       for await (const r of analyzeBounces(paths, { lang, jobs })) {
         mails++;
         if (r.error) {
@@ -62,12 +64,14 @@ export function register(program: Command): void {
           if (format === "text") process.stdout.write(`${note}\n`);
           continue;
         }
-        if (format === "json") all.push(...r.bounces);
-        else for (const b of r.bounces) process.stdout.write(`${b.file}\n${textBlock(b, lang)}\n\n`);
-        if (format !== "json") all.push(...r.bounces);
+        bounces += r.bounces.length;
+        for (const b of r.bounces) {
+          if (json) json.item(b);
+          else process.stdout.write(`${b.file}\n${textBlock(b, lang)}\n\n`);
+        }
       }
-      if (format === "json") process.stdout.write(`${formatJson({ bounces: all, notes })}\n`);
-      else process.stdout.write(`${t(lang, "bouncereport.totals", { mails, bounces: all.length, errors })}\n`);
+      if (json) json.end({ notes });
+      else process.stdout.write(`${t(lang, "bouncereport.totals", { mails, bounces, errors })}\n`);
       // A batch goes on past a bad file, but the exit code says something failed.
       if (errors > 0) process.exitCode = 1;
     });

@@ -75,6 +75,30 @@ export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
+/**
+ * `{ "<key>": [items...], ...rest }` written item by item, byte for byte as formatJson would
+ * write the whole object, so that a large batch is never held in memory.
+ */
+export class JsonListWriter {
+  private readonly write: (s: string) => void;
+  private count = 0;
+  constructor(write: (s: string) => void, key: string) {
+    this.write = write;
+    write(`{\n  ${JSON.stringify(key)}: [`);
+  }
+  item(value: unknown): void {
+    this.write(`${this.count++ ? "," : ""}\n    ${JSON.stringify(value, null, 2).replace(/\n/g, "\n    ")}`);
+  }
+  /** Closes the list and writes the other fields, then the closing brace and a newline. */
+  end(rest: Record<string, unknown>): void {
+    let out = this.count ? "\n  ]" : "]";
+    for (const [k, v] of Object.entries(rest)) {
+      if (v !== undefined) out += `,\n  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2).replace(/\n/g, "\n  ")}`;
+    }
+    this.write(`${out}\n}\n`);
+  }
+}
+
 /** Rows as JSON objects keyed by column key (so json and csv always carry the same fields). */
 export function rowsAsObjects<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): Record<string, unknown>[] {
   return rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.get(r) ?? null])));
