@@ -3,7 +3,7 @@
  * thousands of bounces): the main thread lists the files and keeps the order, the workers read,
  * parse and decide, a batch of files (or of mails in hand) per message. Until a worker has
  * started (about 0.2 s to load the analyser) the caller analyses in its own thread, so a pool
- * never makes a batch wait. A worker that dies answers each file of its batches with an error.
+ * never makes a batch wait. A worker that dies is replaced and its files go again one by one.
  *
  * The pool lives as long as the process and never keeps it alive while idle: a worker is
  * ref'd only while it has mails in hand.
@@ -24,7 +24,8 @@ const WORKER_HEAP_MB = 192;
 
 interface Pending {
   resolve: (r: MailResult[]) => void;
-  files: string[];
+  jobs: MailJob[];
+  lang: Lang;
 }
 
 /** One file for a worker to read, or one mail already read. */
@@ -36,7 +37,7 @@ class PoolWorker {
   dead = false;
   readonly inFlight = new Map<number, Pending>();
 
-  constructor(onGone: (w: PoolWorker) => void, onDone: () => void) {
+  constructor(onGone: (w: PoolWorker, held: Pending[], why: string) => void, onDone: () => void) {
     this.worker = new Worker(new URL("./analyze-worker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 48 } });
     this.worker.on("message", (m: { ready?: true; id?: number; results?: MailResult[] }) => {
       if (m.ready) {
@@ -55,10 +56,9 @@ class PoolWorker {
       if (this.dead) return;
       this.dead = true;
       this.worker.unref();
-      // What it held is not lost silently: each of its mails gets a one-line error.
-      for (const p of this.inFlight.values()) p.resolve(p.files.map((file) => ({ file, bounces: [], error: `${file}: analysis failed (${why})` })));
+      const held = [...this.inFlight.values()];
       this.inFlight.clear();
-      onGone(this);
+      onGone(this, held, why);
       onDone();
     };
     this.worker.on("error", (err) => gone(`worker: ${err.message.split("\n")[0]}`));
@@ -73,7 +73,7 @@ class PoolWorker {
     const req: WorkRequest = { id, items, lang };
     return new Promise((resolve) => {
       if (this.inFlight.size === 0) this.worker.ref();
-      this.inFlight.set(id, { resolve, files: jobs.map((j) => ("path" in j ? j.path : j.file)) });
+      this.inFlight.set(id, { resolve, jobs, lang });
       this.worker.postMessage(req, transfer);
     });
   }
@@ -94,20 +94,43 @@ export class AnalyzerPool {
   private readonly workers: PoolWorker[] = [];
   private nextId = 1;
   private waiting: Array<() => void> = [];
+  private closing = false;
+  /** Workers that may still be started in place of ones that died. */
+  private respawns: number;
+  private readonly gone: (w: PoolWorker, held: Pending[], why: string) => void;
+  private readonly done: () => void;
   /** Batches handed to workers so far. */
   batches = 0;
 
   constructor(size: number) {
-    const gone = (w: PoolWorker) => {
-      const at = this.workers.indexOf(w);
-      if (at >= 0) this.workers.splice(at, 1);
-    };
-    const done = () => {
+    this.respawns = 2 * size;
+    this.done = () => {
       const w = this.waiting;
       this.waiting = [];
       for (const f of w) f();
     };
-    for (let i = 0; i < size; i++) this.workers.push(new PoolWorker(gone, done));
+    // A worker that died (a mail too much for it, say) is replaced, and each file it held goes
+    // again on its own: only a file that kills a worker by itself is answered with an error.
+    this.gone = (w, held, why) => {
+      const at = this.workers.indexOf(w);
+      if (at >= 0) this.workers.splice(at, 1);
+      if (!this.closing && this.respawns > 0) {
+        this.respawns--;
+        this.workers.push(new PoolWorker(this.gone, this.done));
+      }
+      for (const p of held) {
+        if (this.closing || p.jobs.length === 1) p.resolve(failed(p.jobs, why));
+        else void Promise.all(p.jobs.map((j) => this.again([j], p.lang, why))).then((rs) => p.resolve(rs.flat()));
+      }
+    };
+    for (let i = 0; i < size; i++) this.workers.push(new PoolWorker(this.gone, this.done));
+  }
+
+  /** A batch sent again to the live worker with the fewest in hand, started or not (its port queues it). */
+  private again(jobs: MailJob[], lang: Lang, why: string): Promise<MailResult[]> {
+    let best: PoolWorker | undefined;
+    for (const w of this.workers) if (!w.dead && (!best || w.inFlight.size < best.inFlight.size)) best = w;
+    return best ? best.send(this.nextId++, jobs, lang) : Promise.resolve(failed(jobs, why));
   }
 
   /** Resolves when some worker has finished a batch (or stopped): then it may have room. */
@@ -136,8 +159,17 @@ export class AnalyzerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
   }
+}
+
+/** One one-line error per file of the jobs. */
+function failed(jobs: MailJob[], why: string): MailResult[] {
+  return jobs.map((j) => {
+    const file = "path" in j ? j.path : j.file;
+    return { file, bounces: [], error: `${file}: analysis failed (${why})` };
+  });
 }
 
 /** Worker threads worth starting on this machine: one per core, at most 4. */

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { analyzeAll } from "../../src/bounce/analyze.ts";
+import { analyzeAll, analyzeMail } from "../../src/bounce/analyze.ts";
 import { AnalyzerPool, closeSharedPool, sharedPool } from "../../src/bounce/pool.ts";
 import { REPO_ROOT } from "../support/corpus.ts";
 
@@ -61,6 +61,24 @@ test("a pool that stops mid-batch answers each mail it held", async () => {
   const results = await pending;
   assert.deepEqual(results.map((r) => r.file), mails.map((m) => m.file));
   for (const r of results) assert.ok(r.bounces.length > 0 || r.error || r.note, `${r.file} has an answer`);
+});
+
+test("a worker that dies mid-batch is replaced and its files are analysed again, one by one", async () => {
+  const pool = new AnalyzerPool(2);
+  while (!pool.started) await new Promise((r) => setTimeout(r, 10));
+  // Enough that a just-started worker is still at it when it is stopped.
+  const mails = [...names, ...names].map((f, i) => ({ file: `${i}-${f}`, bytes: new Uint8Array(readFileSync(join(fixtures, f))) }));
+  const pending = pool.tryAnalyze(mails, "en");
+  assert.ok(pending);
+  // Reaching in: the worker holding the batch stops as if a mail had been too much for it.
+  const holder = (pool as unknown as { workers: Array<{ inFlight: Map<number, unknown>; worker: { terminate(): Promise<number> } }> }).workers.find((w) => w.inFlight.size > 0);
+  assert.ok(holder, "one worker holds the batch");
+  await holder.worker.terminate();
+  const results = await pending;
+  const expected = [];
+  for (const m of mails) expected.push(await analyzeMail(m.bytes, m.file, { lang: "en" }));
+  assert.deepEqual(results, expected, "every file analysed, none reported as failed");
+  await pool.close();
 });
 
 test("bounce --jobs: same output as one thread; a bad value is a one-line error", () => {
