@@ -10,11 +10,14 @@ import type { LhostModule } from "../types.ts";
 import { headerOf } from "./common.ts";
 
 function isOutlook(mail: ParsedMail): boolean {
-  let signs = 0;
+  // Hotmail's own headers or sender are required: a Received line through hotmail.com alone is
+  // also on any bounce delivered to an Outlook.com mailbox.
+  const own = (mail.headers.has("x-message-delivery") ? 1 : 0) + (mail.headers.has("x-message-info") ? 1 : 0) +
+    (/\b(?:postmaster|mailer-daemon)@(?:[\w-]+\.)*(?:hotmail|outlook)\.com\b/i.test(headerOf(mail, "from")) ? 1 : 0);
+  if (own === 0) return false;
+  let signs = own;
   if (mail.subject.includes("Delivery Status Notification")) signs++;
-  if (mail.headers.has("x-message-delivery")) signs++;
-  if (mail.headers.has("x-message-info")) signs++;
-  if ((mail.headers.get("received") ?? []).some((r) => /\.hotmail\.com\b/i.test(r)) || /@(?:hotmail|outlook)\.com\b/i.test(headerOf(mail, "from"))) signs++;
+  if ((mail.headers.get("received") ?? []).some((r) => /\.hotmail\.com\b/i.test(r))) signs++;
   return signs >= 2;
 }
 
