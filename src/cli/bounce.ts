@@ -35,7 +35,7 @@ export function register(program: Command): void {
   program
     .command("bounce")
     .description("analyse bounce mails (DSN/NDR): reason, status and who must act")
-    .argument("<paths...>", ".eml files, mboxes, Maildirs, directories, or - for stdin")
+    .argument("<paths...>", ".eml files, mboxes, Maildirs, directories, providers' webhook .json files, or - for stdin")
     .option("--format <format>", "text or json", "text")
     .option("--lang <lang>", "ja or en (default: from the locale)")
     .option("--jobs <n>", "threads for a large batch (default: one per core, at most 4; 1: no worker threads)")
