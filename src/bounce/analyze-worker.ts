@@ -1,11 +1,11 @@
 /**
  * A worker thread of the analyser pool (pool.ts): files to read (or mails, their bytes
- * transferred) in, results out. It runs analyzeMail, which never throws for bad mail content.
+ * transferred) in, results out. It runs analyzeItem, as the calling thread does.
  */
 import { parentPort } from "node:worker_threads";
 import type { Lang } from "../i18n/index.ts";
-import { analyzeMail, type MailResult } from "./analyze.ts";
-import { type RawMail, readFileMails } from "./input.ts";
+import { analyzeItem, type MailResult } from "./analyze.ts";
+import type { MailJob } from "./pool.ts";
 
 /**
  * A batch: files to read here, or mails already read. One message per batch, since a message
@@ -13,27 +13,20 @@ import { type RawMail, readFileMails } from "./input.ts";
  */
 export interface WorkRequest {
   id: number;
-  items: WorkItem[];
+  items: MailJob[];
   lang: Lang;
 }
-export type WorkItem = { path: string } | { file: string; bytes: Uint8Array };
 
 const port = parentPort;
 if (port) {
   port.on("message", async (req: WorkRequest) => {
     const results: MailResult[] = [];
     for (const item of req.items) {
-      const mails: RawMail[] = "path" in item ? readFileMails(item.path) : [item];
-      for (const m of mails) {
-        if (m.error || !m.bytes) {
-          results.push({ file: m.file, bounces: [], error: m.error ?? `${m.file}: unreadable` });
-          continue;
-        }
-        try {
-          results.push(await analyzeMail(m.bytes, m.file, { lang: req.lang }));
-        } catch (err) {
-          results.push({ file: m.file, bounces: [], error: `${m.file}: analysis failed (${(err as Error).message.split("\n")[0]})` });
-        }
+      try {
+        results.push(...(await analyzeItem(item, req.lang)));
+      } catch (err) {
+        const file = "path" in item ? item.path : item.file;
+        results.push({ file, bounces: [], error: `${file}: analysis failed (${(err as Error).message.split("\n")[0]})` });
       }
     }
     port.postMessage({ id: req.id, results });

@@ -146,9 +146,17 @@ async function* entriesOf(inputs: Array<string | { file: string; bytes: Uint8Arr
   }
 }
 
-function analyzeHere(raw: RawMail, lang: Lang): Promise<MailResult> | MailResult {
+/** Analyse one mail as the input reader gave it (an unreadable one is its error). */
+export function analyzeRaw(raw: RawMail, lang: Lang): Promise<MailResult> | MailResult {
   if (raw.error || !raw.bytes) return { file: raw.file, bounces: [], error: raw.error ?? `${raw.file}: unreadable` };
   return analyzeMail(raw.bytes, raw.file, { lang });
+}
+
+/** The results of one file (read now) or one mail in hand: what a thread does with one item of a batch. */
+export async function analyzeItem(item: { path: string } | RawMail, lang: Lang): Promise<MailResult[]> {
+  const out: MailResult[] = [];
+  for (const raw of "path" in item ? readFileMails(item.path) : [item]) out.push(await analyzeRaw(raw, lang));
+  return out;
 }
 
 /**
@@ -170,11 +178,7 @@ export async function* analyzeBounces(
   let batch: MailJob[] = [];
   let batchBytes = 0;
   const here = async (items: MailJob[]) => {
-    for (const it of items) {
-      const out: MailResult[] = [];
-      for (const raw of "path" in it ? readFileMails(it.path) : [it]) out.push(await analyzeHere(raw, lang));
-      queue.push({ results: out });
-    }
+    for (const it of items) queue.push({ results: await analyzeItem(it, lang) });
   };
   // Hands the batch to a worker. When every worker is full, hands on what is ready until one has
   // room (waiting for any worker, not only the one holding the oldest results).
@@ -209,7 +213,7 @@ export async function* analyzeBounces(
       } else await here([entry as MailJob]);
     } else {
       yield* dispatch();
-      queue.push({ results: [await analyzeHere(entry, lang)] });
+      queue.push({ results: [await analyzeRaw(entry, lang)] });
     }
     while (ready()) yield* queue.shift()?.results as MailResult[];
   }
