@@ -24,6 +24,7 @@
 import type { Envelope } from "./syslog.ts";
 import type { Fact } from "./dialects/types.ts";
 import { type CanonicalStatus, canonicalStatus } from "./status.ts";
+import { lineHash } from "./line-hash.ts";
 import type { EventRecord, LinkRecord, MessageFields, StoredMessage, StoreWriter } from "../store/store.ts";
 
 interface PendingRecipient {
@@ -75,41 +76,6 @@ interface OpenMessage {
 export interface CorrelatorCounts {
   events: number;
   messages: number;
-}
-
-// The two lanes of lineHash, kept at module level: a closure per line cost a fifth more.
-let laneH = 0;
-let laneG = 0;
-
-function feedLanes(s: string): void {
-  let h = laneH;
-  let g = laneG;
-  const n = s.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-    g = Math.imul(g ^ s.charCodeAt(i + 1), 2246822519);
-  }
-  if (i < n) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  laneH = Math.imul(h ^ n, 16777619);
-  laneG = g;
-}
-
-/**
- * A line's identity within its message: a 53-bit hash of its time, syslog tag, pid and text,
- * i.e. the raw line without the host, which the message says, and with the stamp as parsed.
- * Two FNV-1a-style lanes over alternate characters: this runs on every line, so it is as
- * cheap as a well-spread hash gets.
- */
-export function lineHash(env: Envelope): number {
-  laneH = Math.imul(0x811c9dc5 ^ (env.time % 4294967296), 16777619);
-  laneG = Math.imul(0x2545f491 ^ Math.floor(env.time / 4294967296), 2246822519);
-  feedLanes(env.program);
-  feedLanes(env.pid);
-  feedLanes(env.message);
-  const g = laneG;
-  const h = Math.imul(laneH ^ (g >>> 15), 2246822507) ^ Math.imul(g ^ (laneH >>> 13), 3266489909);
-  return ((h ^ (g >>> 16)) >>> 0) + (g & 0x1fffff) * 4294967296;
 }
 
 /**
@@ -415,7 +381,7 @@ export class Correlator {
 
   private event(env: Envelope, fact: Fact, raw: string): EventRecord {
     return {
-      time: env.time, offset: env.offset, program: env.program, kind: fact.kind, recipient: fact.recipient, dsn: fact.dsn,
+      time: env.time, offset: env.offset, program: env.program, pid: env.pid, kind: fact.kind,
       text: fact.kind === "unparsed" ? raw : env.message, hash: lineHash(env), seq: this.seq,
     };
   }
@@ -426,15 +392,15 @@ export class Correlator {
     const r = this.w.insertMessage({
       host: env.host, queueId: "NOQUEUE", firstTime: env.time, offset: env.offset, disc: ev.hash, lastTime: env.time,
       sender: fact.sender, clientHost: fact.clientHost, clientIp: fact.clientIp, origin: "reject",
-    });
+    }, [ev]);
     if (!r.created) return; // the same line was stored before
     this.counts.messages++;
+    this.counts.events++;
     this.w.upsertRecipient({
       message: r.id, recipient: fact.recipient ?? "", status: canonicalStatus(fact.status ?? "reject") ?? "failed",
       dsn: fact.dsn, detail: fact.detail, eventTime: env.time, time: env.time, offset: env.offset, sender: fact.sender,
       clientIp: fact.clientIp,
     });
-    this.counts.events += this.w.insertEvents({ message: r.id, queueId: "NOQUEUE", events: [ev] });
   }
 
   /** Writes what `m` learned since its last write (`final`: no more deferring a new head, see `continues`). */
@@ -447,10 +413,16 @@ export class Correlator {
       if (d === "adopt") this.adopt(m, next);
     }
     if (m.id === 0) {
-      const r = this.w.insertMessage({ ...m.dirty, host: m.host, queueId: m.queueId, firstTime: m.firstTime, offset: m.offset, disc: 0, lastTime: m.lastTime });
+      const r = this.w.insertMessage(
+        { ...m.dirty, host: m.host, queueId: m.queueId, firstTime: m.firstTime, offset: m.offset, disc: 0, lastTime: m.lastTime },
+        m.events,
+      );
       m.id = r.id;
-      if (r.created) this.counts.messages++;
-      else {
+      if (r.created) {
+        this.counts.messages++;
+        this.counts.events += m.events.length;
+        m.events = [];
+      } else {
         // Its key was stored already: merge into that entry as if it had been found again.
         this.w.updateMessage(m.id, { ...m.dirty, lastTime: m.lastTime });
         m.hasStoredRows = true;

@@ -13,10 +13,7 @@ import type { Store } from "../store/store.ts";
 import { Correlator } from "./correlate.ts";
 import { EnvelopeParser } from "./syslog.ts";
 import type { Dialect, Fact } from "./dialects/types.ts";
-import { postfix } from "./dialects/postfix.ts";
-
-/** Every known dialect; the first whose `accepts(program)` is true parses the line. */
-export const DIALECTS: readonly Dialect[] = [postfix];
+import { dialectFor } from "./dialects/index.ts";
 
 export interface IngestOptions {
   /** Year of the first year-less line of each file (default: inferred from the file's mtime). */
@@ -159,7 +156,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
             }
             let dialect = dialectOf.get(env.program);
             if (dialect === undefined) {
-              dialect = DIALECTS.find((d) => d.accepts(env.program)) ?? null;
+              dialect = dialectFor(env.program) ?? null;
               dialectOf.set(env.program, dialect);
             }
             if (!dialect) {

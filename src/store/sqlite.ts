@@ -4,8 +4,9 @@
  *
  * Trace queries read one table (recipients) that carries the message's time, sender and client
  * IP beside each recipient, with an index per filter ending in time, so that "newest first,
- * LIMIT n" walks an index backwards. Domains are also stored reversed (`moc.elpmaxe`), so
- * `*@example.com` is an equality and `*.example.com` a range on the same index.
+ * LIMIT n" walks an index backwards. The indexes hold integer keys of the texts (textKey), and
+ * domains are also stored reversed (`moc.elpmaxe`): `*@example.com` is an equality on the
+ * domain's key, `*.example.com` a range tested on the rows of the time index.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
@@ -13,12 +14,16 @@ import type { CanonicalStatus } from "../logs/status.ts";
 import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
 import { KeyFilter } from "./key-filter.ts";
 import type {
-  EventChunk, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
+  EventChunk, EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
 } from "./store.ts";
 
-/** 2: event identities hash the line without its host (1 hashed the whole line); chunk ids. */
-const SCHEMA_VERSION = 2;
+/**
+ * 2: event identities hash the line without its host (1 hashed the whole line); chunk ids.
+ * 3: a message's events are a column of its row, stored without what can be computed again;
+ *    recipient rows are indexed by integer keys of their texts.
+ */
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -40,6 +45,11 @@ CREATE TABLE IF NOT EXISTS messages(
   sasl_username TEXT,
   subject TEXT,
   origin TEXT,
+  n_events INTEGER NOT NULL DEFAULT 0,
+  -- The message's log lines in the form of event-codec.ts, last in the row so that reading the
+  -- other columns never reaches its overflow pages. Kept in the message's own row: a row of
+  -- its own per message (and its B-tree insert) cost more than the whole rest of the message.
+  events TEXT,
   -- Queue ID first: the same index finds a queue ID on any host (show, links, --queue-id).
   UNIQUE(queue_id, host, first_time, disc)
 );
@@ -47,7 +57,7 @@ CREATE TABLE IF NOT EXISTS recipients(
   id INTEGER PRIMARY KEY,
   message INTEGER NOT NULL,
   recipient TEXT NOT NULL COLLATE NOCASE,
-  r_rdom TEXT, -- reversed, lower case: BINARY sorts and compares faster than NOCASE
+  r_rdom TEXT, -- the domain reversed, lower case (moc.elpmaxe): *.example.com is a range of it
   orig_to TEXT,
   status TEXT NOT NULL,
   dsn TEXT,
@@ -60,17 +70,11 @@ CREATE TABLE IF NOT EXISTS recipients(
   sender TEXT COLLATE NOCASE,
   s_rdom TEXT,
   client_ip TEXT,
+  -- textKey() of recipient, r_rdom, sender, s_rdom, client_ip: what the query indexes hold.
+  -- SQLite builds an index on integers several times faster than one on text, and a query
+  -- compares the text itself on the few rows an index finds.
+  r_key INTEGER, rd_key INTEGER, s_key INTEGER, sd_key INTEGER, ip_key INTEGER,
   UNIQUE(message, recipient)
-);
--- A message's events, one row per written chunk (see EventChunk): n lines in the form of
--- event-codec.ts.
--- id = message * 4096 + chunk number: a message's chunks are a range of the table's own
--- B-tree, found without an index and appended at its end during a load.
-CREATE TABLE IF NOT EXISTS event_chunks(
-  id INTEGER PRIMARY KEY,
-  hash INTEGER NOT NULL,
-  n INTEGER NOT NULL,
-  data TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS links(
   parent INTEGER NOT NULL,
@@ -89,12 +93,12 @@ CREATE TABLE IF NOT EXISTS links(
 const QUERY_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
   ["messages_message_id", "messages(message_id)"],
   ["recipients_time", "recipients(time)"],
-  ["recipients_recipient", "recipients(recipient, time)"],
-  ["recipients_rdom", "recipients(r_rdom, time)"],
-  ["recipients_sender", "recipients(sender, time)"],
-  ["recipients_srdom", "recipients(s_rdom, time)"],
+  ["recipients_recipient", "recipients(r_key, time)"],
+  ["recipients_rdom", "recipients(rd_key, time)"],
+  ["recipients_sender", "recipients(s_key, time)"],
+  ["recipients_srdom", "recipients(sd_key, time)"],
   ["recipients_status", "recipients(status, time)"],
-  ["recipients_client_ip", "recipients(client_ip, time)"],
+  ["recipients_client_ip", "recipients(ip_key, time)"],
   ["links_child", "links(child_queue_id, time)"],
 ];
 const CREATE_QUERY_INDEXES = QUERY_INDEXES.map(([n, d]) => `CREATE INDEX IF NOT EXISTS ${n} ON ${d};`).join("\n");
@@ -118,14 +122,26 @@ export function reversedDomain(address: string | undefined): string | null {
   return out.toLowerCase();
 }
 
+/**
+ * A 31-bit key of a text, the same for texts equal under NOCASE (ASCII letters folded): what
+ * the query indexes hold in place of the text (see the recipients table). FNV-1a.
+ */
+export function textKey(s: string | null | undefined): number | null {
+  if (s === null || s === undefined) return null;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 32;
+    h = Math.imul(h ^ c, 16777619);
+  }
+  return (h ^ (h >>> 16)) & 0x7fffffff;
+}
+
 function reverse(s: string): string {
   let out = "";
   for (let i = s.length - 1; i >= 0; i--) out += s[i];
   return out.toLowerCase();
 }
-
-/** Chunks per message in its id range (event_chunks.id = message * CHUNKS + k); the last takes any more. */
-const CHUNKS = 4096;
 
 // Links resolve to queue entries that started within this window around the link's time.
 const LINK_WINDOW_MS = 6 * 3600 * 1000;
@@ -136,8 +152,6 @@ class SqliteWriter implements StoreWriter {
   private open = true;
   /** Bulk load: the keys stored, so that lookups of new queue IDs need no query. */
   private readonly keys: KeyFilter | undefined;
-  /** Messages created in this batch that have no chunk yet (their first chunk needs no query). */
-  private readonly newMessages = new Set<number>();
 
   constructor(db: DatabaseSync, keys?: KeyFilter) {
     this.db = db;
@@ -151,22 +165,24 @@ class SqliteWriter implements StoreWriter {
         FROM messages WHERE host = ? AND queue_id = ? AND first_time > ? ORDER BY first_time LIMIT 1`),
       rekeyMessage: db.prepare("UPDATE OR IGNORE messages SET first_time = ?, offset = ? WHERE id = ?"),
       rekeyRecipients: db.prepare("UPDATE recipients SET time = ?, offset = ? WHERE message = ?"),
-      chunksOf: db.prepare("SELECT data FROM event_chunks WHERE id BETWEEN ? AND ?"),
-      chunkTop: db.prepare("SELECT max(id) AS top, max(hash = ?) AS dup FROM event_chunks WHERE id BETWEEN ? AND ?"),
-      appendChunk: db.prepare("UPDATE event_chunks SET data = data || char(10) || ?, n = n + ? WHERE id = ?"),
+      eventsOf: db.prepare("SELECT queue_id, events FROM messages WHERE id = ?"),
+      appendEvents: db.prepare(`UPDATE messages SET events = CASE WHEN events IS NULL OR events = '' THEN ?1 ELSE events || char(10) || ?1 END,
+        n_events = n_events + ?2 WHERE id = ?3`),
       insertMessage: db.prepare(`INSERT INTO messages(host, queue_id, first_time, disc, offset, last_time, removed_time, message_id,
-        sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin)
-        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
+        sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin, n_events, events)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
       findExact: db.prepare("SELECT id FROM messages WHERE host = ? AND queue_id = ? AND first_time = ? AND disc = ?"),
       updateMessage: db.prepare(`UPDATE messages SET
         last_time = max(coalesce(last_time, 0), coalesce(?, 0)), removed_time = coalesce(?, removed_time),
         message_id = coalesce(?, message_id), sender = coalesce(?, sender), size = coalesce(?, size), nrcpt = coalesce(?, nrcpt),
         client_host = coalesce(?, client_host), client_ip = coalesce(?, client_ip), sasl_username = coalesce(?, sasl_username),
         subject = coalesce(?, subject), origin = coalesce(?, origin) WHERE id = ?`),
-      propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?, sender), s_rdom = coalesce(?, s_rdom),
-        client_ip = coalesce(?, client_ip) WHERE message = ? AND (sender IS NOT ? OR client_ip IS NOT ?)`),
+      propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), s_rdom = coalesce(?2, s_rdom),
+        client_ip = coalesce(?3, client_ip), s_key = coalesce(?4, s_key), sd_key = coalesce(?5, sd_key), ip_key = coalesce(?6, ip_key)
+        WHERE message = ?7 AND (sender IS NOT ?1 OR client_ip IS NOT ?3)`),
       upsertRecipient: db.prepare(`INSERT INTO recipients(message, recipient, r_rdom, orig_to, status, dsn, relay, delay, detail,
-        event_time, time, offset, sender, s_rdom, client_ip) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        event_time, time, offset, sender, s_rdom, client_ip, r_key, rd_key, s_key, sd_key, ip_key)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
         ON CONFLICT(message, recipient) DO UPDATE SET
           orig_to = coalesce(excluded.orig_to, orig_to),
           status = CASE WHEN excluded.event_time >= event_time THEN excluded.status ELSE status END,
@@ -176,11 +192,11 @@ class SqliteWriter implements StoreWriter {
           detail = CASE WHEN excluded.event_time >= event_time THEN excluded.detail ELSE detail END,
           event_time = max(event_time, excluded.event_time),
           sender = coalesce(excluded.sender, sender), s_rdom = coalesce(excluded.s_rdom, s_rdom),
-          client_ip = coalesce(excluded.client_ip, client_ip)`),
+          client_ip = coalesce(excluded.client_ip, client_ip), s_key = coalesce(excluded.s_key, s_key),
+          sd_key = coalesce(excluded.sd_key, sd_key), ip_key = coalesce(excluded.ip_key, ip_key)`),
       changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
         WHERE message = ? AND status = ? AND event_time <= ?`),
       dropPlaceholder: db.prepare("DELETE FROM recipients WHERE message = ? AND recipient = ''"),
-      insertChunk: db.prepare("INSERT INTO event_chunks(id, hash, n, data) VALUES(?,?,?,?)"),
       insertLink: db.prepare("INSERT INTO links(parent, child_queue_id, kind, time) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"),
     };
     db.exec("BEGIN IMMEDIATE");
@@ -203,11 +219,8 @@ class SqliteWriter implements StoreWriter {
   }
 
   eventHashes(message: number): number[] {
-    const out: number[] = [];
-    for (const c of this.s.chunksOf.all(message * CHUNKS, message * CHUNKS + CHUNKS - 1) as { data: string }[]) {
-      for (const h of eventHashesOf(c.data)) out.push(h);
-    }
-    return out;
+    const r = this.s.eventsOf.get(message) as { queue_id: string; events: string | null } | undefined;
+    return r?.events ? eventHashesOf(r.events, r.queue_id) : [];
   }
 
   private stored(r: Record<string, any> | undefined): StoredMessage | undefined {
@@ -221,16 +234,15 @@ class SqliteWriter implements StoreWriter {
     };
   }
 
-  insertMessage(m: NewMessage): { id: number; created: boolean } {
+  insertMessage(m: NewMessage, events: readonly EventRecord[] = []): { id: number; created: boolean } {
     const r = this.s.insertMessage.run(
       m.host, m.queueId, m.firstTime, m.disc, m.offset, m.lastTime ?? m.firstTime, m.removedTime ?? null, m.messageId ?? null,
       m.sender ?? null, m.size ?? null, m.nrcpt ?? null, m.clientHost ?? null, m.clientIp ?? null, m.saslUsername ?? null,
-      m.subject ?? null, m.origin ?? null,
+      m.subject ?? null, m.origin ?? null, events.length, events.length ? encodeEvents(events, m.queueId) : null,
     );
     if (r.changes) {
       const id = Number(r.lastInsertRowid);
       this.keys?.add(m.host, m.queueId);
-      this.newMessages.add(id);
       return { id, created: true };
     }
     const e = this.s.findExact.get(m.host, m.queueId, m.firstTime, m.disc) as { id: number };
@@ -245,15 +257,18 @@ class SqliteWriter implements StoreWriter {
     if (f.sender !== undefined || f.clientIp !== undefined) {
       const sender = f.sender ?? null;
       const ip = f.clientIp ?? null;
-      this.s.propagate.run(sender, reversedDomain(f.sender), ip, id, sender, ip);
+      const sdom = reversedDomain(f.sender);
+      this.s.propagate.run(sender, sdom, ip, textKey(sender), textKey(sdom), textKey(ip), id);
     }
   }
 
   upsertRecipient(r: RecipientRecord): void {
+    const rdom = reversedDomain(r.recipient);
+    const sdom = reversedDomain(r.sender);
     this.s.upsertRecipient.run(
-      r.message, r.recipient, reversedDomain(r.recipient), r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null,
-      r.delay ?? null, r.detail ?? null, r.eventTime, r.time, r.offset, r.sender ?? null, reversedDomain(r.sender),
-      r.clientIp ?? null,
+      r.message, r.recipient, rdom, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null,
+      r.delay ?? null, r.detail ?? null, r.eventTime, r.time, r.offset, r.sender ?? null, sdom, r.clientIp ?? null,
+      textKey(r.recipient), textKey(rdom), textKey(r.sender), textKey(sdom), textKey(r.clientIp),
     );
   }
 
@@ -268,25 +283,7 @@ class SqliteWriter implements StoreWriter {
   insertEvents(c: EventChunk): number {
     const evs = c.events;
     if (!evs.length) return 0;
-    let h1 = 0;
-    let h2 = 0;
-    for (const e of evs) {
-      h1 = (Math.imul(h1, 31) + (e.hash >>> 0)) | 0;
-      h2 = (Math.imul(h2, 37) + Math.floor(e.hash / 4294967296)) | 0;
-    }
-    const hash = (h2 & 0x1fffff) * 4294967296 + (h1 >>> 0);
-    const base = c.message * CHUNKS;
-    // A message created in this batch has no chunk yet; any other is asked (and a chunk stored already is not stored again).
-    let k = this.newMessages.has(c.message) ? 0 : undefined;
-    this.newMessages.delete(c.message);
-    if (k === undefined) {
-      const top = this.s.chunkTop.get(hash, base, base + CHUNKS - 1) as { top: number | null; dup: number | null };
-      if (top.dup) return 0;
-      k = top.top === null ? 0 : top.top - base + 1;
-    }
-    const data = encodeEvents(evs, c.queueId);
-    if (k >= CHUNKS) this.s.appendChunk.run(data, evs.length, base + CHUNKS - 1);
-    else this.s.insertChunk.run(base + k, hash, evs.length, data);
+    this.s.appendEvents.run(encodeEvents(evs, c.queueId), evs.length, c.message);
     return evs.length;
   }
 
@@ -295,7 +292,6 @@ class SqliteWriter implements StoreWriter {
   }
 
   commit(): void {
-    this.newMessages.clear();
     try {
       this.db.exec("COMMIT");
       this.db.exec("BEGIN IMMEDIATE");
@@ -319,30 +315,30 @@ function busyAsUserError(err: unknown, store: string): unknown {
   return err;
 }
 
-/** A pattern as SQL on a column and its reversed-domain column. */
-function patternSql(col: string, rdomCol: string, p: TextPattern, params: unknown[]): string {
+/**
+ * A pattern as SQL on a column, its reversed-domain column and their key columns (textKey):
+ * an equality goes through the key's index and is checked on the text.
+ */
+function patternSql(col: string, rdomCol: string, keyCol: string, rdomKeyCol: string, p: TextPattern, params: unknown[]): string {
   switch (p.kind) {
     case "exact":
-      params.push(p.value);
-      return `${col} = ?`;
-    case "domain":
-      params.push(reverse(p.value));
-      return `${rdomCol} = ?`;
+      params.push(textKey(p.value), p.value);
+      return `${keyCol} = ? AND ${col} = ?`;
+    case "domain": {
+      const r = reverse(p.value);
+      params.push(textKey(r), r);
+      return `${rdomKeyCol} = ? AND ${rdomCol} = ?`;
+    }
     case "subdomain": {
       const r = `${reverse(p.value)}.`;
       params.push(r, `${r.slice(0, -1)}/`);
       return `${rdomCol} >= ? AND ${rdomCol} < ?`;
     }
     default: {
-      // `*` -> `%`; LIKE is case-insensitive for ASCII. A literal prefix bounds an index range.
+      // `*` -> `%`; LIKE is case-insensitive for ASCII. Such a glob (like `*.example.com`) walks
+      // the time index newest first and tests each row.
       const like = p.value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, "%");
       params.push(like);
-      const star = p.value.indexOf("*");
-      if (star > 0) {
-        const prefix = p.value.slice(0, star);
-        params.push(prefix, `${prefix}\uffff`);
-        return `${col} LIKE ? ESCAPE '\\' AND ${col} >= ? AND ${col} < ?`;
-      }
       return `${col} LIKE ? ESCAPE '\\'`;
     }
   }
@@ -373,10 +369,11 @@ export class SqliteStore implements Store {
       this.db.exec("PRAGMA cache_size = -65536"); // 64 MiB: keeps the whole process well under 500 MB
       this.db.exec("PRAGMA temp_store = MEMORY");
       if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()) this.db.exec(SCHEMA);
-      if (this.queryIndexes().length < QUERY_INDEXES.length) this.unlessBusy(CREATE_QUERY_INDEXES);
+      // The schema first: an older store's indexes may name columns this version does not have.
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
       if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
       else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}: ingest the logs again into a new store (another --store path, or remove this file)`);
+      if (this.queryIndexes().length < QUERY_INDEXES.length) this.unlessBusy(CREATE_QUERY_INDEXES);
     } catch (err) {
       this.db.close();
       if (err instanceof UserError) throw err;
@@ -487,11 +484,11 @@ export class SqliteStore implements Store {
   private traceRows(q: TraceQuery, limit: number): Array<TraceRow & { rid: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.recipient) where.push(patternSql("r.recipient", "r.r_rdom", q.recipient, params));
-    if (q.sender) where.push(patternSql("r.sender", "r.s_rdom", q.sender, params));
+    if (q.recipient) where.push(patternSql("r.recipient", "r.r_rdom", "r.r_key", "r.rd_key", q.recipient, params));
+    if (q.sender) where.push(patternSql("r.sender", "r.s_rdom", "r.s_key", "r.sd_key", q.sender, params));
     if (q.clientIp) {
-      where.push("r.client_ip = ?");
-      params.push(q.clientIp);
+      where.push("r.ip_key = ? AND r.client_ip = ?");
+      params.push(textKey(q.clientIp), q.clientIp);
     }
     if (q.status?.length) {
       where.push(`r.status IN (${q.status.map(() => "?").join(",")})`);
@@ -590,23 +587,22 @@ export class SqliteStore implements Store {
         relay: r.relay, delay: r.delay, detail: r.detail, time: r.event_time, offset: r.offset,
       }),
     );
-    const byId = new Map(messages.map((m) => [m.id, m]));
     const seenEvents = new Set<string>();
     const rawEvents: Array<ShowEvent & { seq: number; message: number }> = [];
-    const chunksOf = this.db.prepare("SELECT id, data FROM event_chunks WHERE id BETWEEN ? AND ?");
-    const chunks = ids.flatMap((id) => chunksOf.all(id * CHUNKS, id * CHUNKS + CHUNKS - 1) as { id: number; data: string }[]);
-    for (const { id, data } of chunks) {
-      const c = { message: Math.floor(id / CHUNKS), data };
-      const m = byId.get(c.message) as ShowMessage;
-      for (const e of decodeEvents(c.data, m.queueId)) {
-        const key = `${c.message} ${e.time} ${e.hash}`;
+    const eventsOf = this.db.prepare("SELECT events FROM messages WHERE id = ?");
+    for (const m of messages) {
+      const data = (eventsOf.get(m.id) as { events: string | null } | undefined)?.events;
+      if (!data) continue;
+      for (const e of decodeEvents(data, m.queueId, m.host)) {
+        const key = `${e.time} ${e.hash}`;
         if (seenEvents.has(key)) continue;
         seenEvents.add(key);
         rawEvents.push({
-          time: e.time, offset: e.offset, seq: e.seq, message: c.message, host: m.host, program: e.program,
+          time: e.time, offset: e.offset, seq: e.seq, message: m.id, host: m.host, program: e.program,
           queueId: m.queueId, kind: e.kind, recipient: e.recipient, dsn: e.dsn, text: e.text,
         });
       }
+      seenEvents.clear();
     }
     rawEvents.sort((a, b) => a.time - b.time || a.message - b.message || a.seq - b.seq);
     const events: ShowEvent[] = rawEvents.map(({ seq: _s, message: _m, ...e }) => e);
@@ -618,7 +614,7 @@ export class SqliteStore implements Store {
     return {
       messages: one("SELECT count(*) AS n FROM messages"),
       recipients: one("SELECT count(*) AS n FROM recipients"),
-      events: one("SELECT coalesce(sum(n), 0) AS n FROM event_chunks"),
+      events: one("SELECT coalesce(sum(n_events), 0) AS n FROM messages"),
     };
   }
 

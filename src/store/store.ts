@@ -78,9 +78,10 @@ export interface EventRecord {
   time: number;
   offset: number;
   program: string;
+  pid: string;
+  /** The dialect's fact kind; only "unparsed" is stored (readers parse the text again for the rest). */
   kind: string;
-  recipient?: string;
-  dsn?: string;
+  /** The message text after `program[pid]: `; for a line not understood, the raw line. */
   text: string;
   /** Hash of the line (time, tag, pid, text: see lineHash); the event's identity within its message. */
   hash: number;
@@ -121,8 +122,12 @@ export interface StoreWriter {
   rekeyMessage(id: number, firstTime: number, offset: number): boolean;
   /** The hashes of the events stored for a message (every chunk), to store no line twice. */
   eventHashes(message: number): number[];
-  /** Inserts (or merges into, when it exists) the message keyed by host, queueId, firstTime, disc; returns its id and whether it was new. */
-  insertMessage(m: NewMessage): { id: number; created: boolean };
+  /**
+   * Inserts the message keyed by host, queueId, firstTime, disc, with its first events, and
+   * returns its id and true; if that key is stored already, stores nothing and returns the
+   * stored id and false (the caller merges into it: updateMessage, insertEvents).
+   */
+  insertMessage(m: NewMessage, events?: readonly EventRecord[]): { id: number; created: boolean };
   /** Merges fields: given values replace, missing ones keep what is stored. */
   updateMessage(id: number, fields: MessageFields): void;
   /** Inserts or merges a recipient; the status of the later event wins. */
@@ -131,7 +136,7 @@ export interface StoreWriter {
   changeRecipientStatus(message: number, from: CanonicalStatus, to: CanonicalStatus, detail: string, eventTime: number): void;
   /** Removes the placeholder row (recipient "") once real recipients are known. */
   dropPlaceholder(message: number): void;
-  /** Stores a chunk of events unless the same chunk is stored already; returns the number of new events. */
+  /** Appends a chunk of events to a stored message; returns the number of events stored. */
   insertEvents(c: EventChunk): number;
   insertLink(l: LinkRecord): void;
   /** Makes everything written so far durable and starts a new batch. */

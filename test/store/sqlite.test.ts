@@ -56,40 +56,50 @@ test("sqlite: a load much larger than the store is written without query indexes
   await again.close();
 });
 
-test("sqlite: a message written in more chunks than its id range holds keeps every event", async () => {
+test("sqlite: a message's events written in thousands of batches are all shown, in order, and a line appended twice is shown once", async () => {
+  const { lineHash } = await import("../../src/logs/line-hash.ts");
   const s = await openStore("sqlite::memory:");
   const w = s.writer();
-  const { id } = w.insertMessage({ host: "mx1", queueId: "ABCDEF1234", firstTime: 1000, offset: 0, disc: 0 });
-  let stored = 0;
-  for (let k = 0; k < 4100; k++) {
-    const e = { time: 1000 + k, offset: 0, program: "postfix/smtp", kind: "info", text: `ABCDEF1234: line ${k}`, hash: k + 1, seq: k };
-    stored += w.insertEvents({ message: id, events: [e] });
+  const line = (k: number) => {
+    const e = { time: 1000 + k, offset: 0, program: "postfix/smtp", pid: "4242", kind: "info", text: `ABCDEF1234: line ${k}`, seq: k };
+    return { ...e, hash: lineHash({ ...e, message: e.text }) };
+  };
+  const { id } = w.insertMessage({ host: "mx1", queueId: "ABCDEF1234", firstTime: 1000, offset: 0, disc: 0 }, [line(0)]);
+  let stored = 1;
+  for (let k = 1; k < 4100; k++) {
+    stored += w.insertEvents({ message: id, queueId: "ABCDEF1234", events: [line(k)] });
     if (k % 1000 === 999) w.commit();
   }
-  // The same chunk again (a re-run) is not stored twice.
-  stored += w.insertEvents({ message: id, events: [{ time: 1000, offset: 0, program: "postfix/smtp", kind: "info", text: "ABCDEF1234: line 0", hash: 1, seq: 0 }] });
+  assert.deepEqual(w.eventHashes(id), Array.from({ length: 4100 }, (_, k) => line(k).hash), "the hashes are computed again from what is stored");
+  // A writer that appends a line again (the correlator never does): readers still show it once.
+  w.insertEvents({ message: id, queueId: "ABCDEF1234", events: [line(0)] });
   w.close();
   assert.equal(stored, 4100);
-  assert.equal((await s.stats()).events, 4100);
   const shown = await s.show("ABCDEF1234");
   assert.equal(shown.events.length, 4100);
   assert.equal(shown.events.at(-1)?.text, "ABCDEF1234: line 4099");
+  assert.deepEqual(shown.events.map((e) => e.text), Array.from({ length: 4100 }, (_, k) => `ABCDEF1234: line ${k}`));
   await s.close();
 });
 
-test("event codec: what is encoded decodes the same, also parts appended to each other", async () => {
+test("event codec: what is encoded decodes the same, also parts appended to each other; kind, recipient and DSN are read again", async () => {
   const { encodeEvents, decodeEvents, eventHashesOf } = await import("../../src/store/event-codec.ts");
-  const ev = (time: number, offset: number, seq: number, text: string, recipient?: string) => ({
-    time, offset, seq, program: "postfix/smtp", kind: recipient ? "delivery" : "info", recipient, dsn: recipient ? "2.0.0" : undefined,
-    text, hash: 2 ** 52 + seq * 7919,
-  });
-  const a = [ev(1718010000000, 540, 17, "ABCDE12345: to=<a@b.example>, status=sent (ok\tdone)", "a@b.example"), ev(1718009999000, 600, 19, "not ABCDE12345: mine")];
-  const b = [ev(1718020000500, 540, 3, "ABCDE12345: removed")];
+  const { lineHash } = await import("../../src/logs/line-hash.ts");
+  const ev = (time: number, offset: number, seq: number, program: string, text: string, kind = "info") => {
+    const e = { time, offset, seq, program, pid: "977", kind, text };
+    return { ...e, hash: kind === "unparsed" ? 2 ** 52 + seq * 7919 : lineHash({ ...e, message: text }) };
+  };
+  const a = [
+    ev(1718010000000, 540, 17, "postfix/smtp", "ABCDE12345: to=<a@b.example>, relay=mx.b.example[192.0.2.1]:25, delay=1, dsn=2.0.0, status=sent (ok\tdone)", "delivery"),
+    ev(1718009999000, 600, 19, "postfix/cleanup", "not ABCDE12345: mine", "unparsed"),
+  ];
+  const b = [ev(1718020000500, 540, 3, "postfix/qmgr", "ABCDE12345: removed", "removed")];
   const data = `${encodeEvents(a, "ABCDE12345")}\n${encodeEvents(b, "ABCDE12345")}`;
   const back = decodeEvents(data, "ABCDE12345");
-  assert.deepEqual(back, [...a, ...b].map((e) => ({ ...e, recipient: e.recipient ?? null, dsn: e.dsn ?? null })));
-  assert.deepEqual(eventHashesOf(data), [...a, ...b].map((e) => e.hash));
-  assert.ok(data.length < a.concat(b).reduce((n, e) => n + e.text.length + 60, 0), "smaller than the fields written out in full");
+  assert.deepEqual(back.map(({ time, offset, seq, program, pid, text, hash, kind }) => ({ time, offset, seq, program, pid, text, hash, kind })), [...a, ...b]);
+  assert.deepEqual(back.map((e) => [e.recipient, e.dsn]), [["a@b.example", "2.0.0"], [null, null], [null, null]]);
+  assert.deepEqual(eventHashesOf(data, "ABCDE12345"), [...a, ...b].map((e) => e.hash));
+  assert.ok(data.length < a.concat(b).reduce((n, e) => n + e.text.length + 40, 0), "little more than the texts");
 });
 
 test("sqlite: a bulk load while another connection reads the store stays in WAL and does not wait", async () => {
@@ -146,4 +156,16 @@ test("sqlite: a second writer from another connection gets a one-line 'busy' err
   w2.close();
   await a.close();
   await b.close();
+});
+
+test("sqlite: a store of another schema version is a one-line error that says to ingest again, even with indexes missing", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-schema-")), "old.db");
+  const s = (await openStore(`sqlite:${path}`)) as any;
+  s.db.exec("UPDATE meta SET value = '2' WHERE key = 'schema'; DROP INDEX recipients_recipient");
+  await s.close();
+  await assert.rejects(openStore(`sqlite:${path}`), (err: Error) => {
+    assert.match(err.message, /has schema 2, this mailtrace expects \d+: ingest the logs again/);
+    assert.equal(err.message.includes("\n"), false);
+    return true;
+  });
 });
