@@ -4,9 +4,9 @@
  *
  * Trace queries read one table (recipients) that carries the message's time, sender and client
  * IP beside each recipient, with an index per filter ending in time, so that "newest first,
- * LIMIT n" walks an index backwards. The indexes hold integer keys of the texts (textKey), and
- * domains are also stored reversed (`moc.elpmaxe`): `*@example.com` is an equality on the
- * domain's key, `*.example.com` a range tested on the rows of the time index.
+ * LIMIT n" walks an index backwards. The indexes hold integer keys of the texts (textKey), also
+ * of each address's domain: `*@example.com` is an equality on the domain's key; a glob such as
+ * `*.example.com` is tested on the rows of the time index.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS recipients(
   id INTEGER PRIMARY KEY,
   message INTEGER NOT NULL,
   recipient TEXT NOT NULL COLLATE NOCASE,
-  r_rdom TEXT, -- the domain reversed, lower case (moc.elpmaxe): *.example.com is a range of it
   orig_to TEXT,
   status TEXT NOT NULL,
   dsn TEXT,
@@ -68,9 +67,8 @@ CREATE TABLE IF NOT EXISTS recipients(
   time INTEGER NOT NULL,
   offset INTEGER NOT NULL,
   sender TEXT COLLATE NOCASE,
-  s_rdom TEXT,
   client_ip TEXT,
-  -- textKey() of recipient, r_rdom, sender, s_rdom, client_ip: what the query indexes hold.
+  -- textKey() of recipient, its domain, sender, its domain, client_ip: what the query indexes hold.
   -- SQLite builds an index on integers several times faster than one on text, and a query
   -- compares the text itself on the few rows an index finds.
   r_key INTEGER, rd_key INTEGER, s_key INTEGER, sd_key INTEGER, ip_key INTEGER,
@@ -111,25 +109,14 @@ const CREATE_QUERY_INDEXES = QUERY_INDEXES.map(([n, d]) => `CREATE INDEX IF NOT 
 const BULK_FACTOR = 2;
 const BULK_MIN_BYTES = 16 << 20;
 
-/** `example.com` -> `moc.elpmaxe` (lower case); undefined without a domain. */
-export function reversedDomain(address: string | undefined): string | null {
-  if (!address) return null;
-  const at = address.lastIndexOf("@");
-  const d = at >= 0 ? address.slice(at + 1) : "";
-  if (!d) return null;
-  let out = "";
-  for (let i = d.length - 1; i >= 0; i--) out += d[i];
-  return out.toLowerCase();
-}
-
 /**
  * A 31-bit key of a text, the same for texts equal under NOCASE (ASCII letters folded): what
  * the query indexes hold in place of the text (see the recipients table). FNV-1a.
  */
-export function textKey(s: string | null | undefined): number | null {
+export function textKey(s: string | null | undefined, from = 0): number | null {
   if (s === null || s === undefined) return null;
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c >= 65 && c <= 90) c |= 32;
     h = Math.imul(h ^ c, 16777619);
@@ -137,10 +124,16 @@ export function textKey(s: string | null | undefined): number | null {
   return (h ^ (h >>> 16)) & 0x7fffffff;
 }
 
-function reverse(s: string): string {
-  let out = "";
-  for (let i = s.length - 1; i >= 0; i--) out += s[i];
-  return out.toLowerCase();
+/** textKey of an address's domain (after its last `@`); null without one. */
+function domainKey(address: string | null | undefined): number | null {
+  if (!address) return null;
+  const at = address.lastIndexOf("@");
+  return at < 0 || at === address.length - 1 ? null : textKey(address, at + 1);
+}
+
+/** A text as a LIKE pattern that matches it literally (with ESCAPE '\\'). */
+function likeLiteral(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 // Links resolve to queue entries that started within this window around the link's time.
@@ -177,12 +170,12 @@ class SqliteWriter implements StoreWriter {
         message_id = coalesce(?, message_id), sender = coalesce(?, sender), size = coalesce(?, size), nrcpt = coalesce(?, nrcpt),
         client_host = coalesce(?, client_host), client_ip = coalesce(?, client_ip), sasl_username = coalesce(?, sasl_username),
         subject = coalesce(?, subject), origin = coalesce(?, origin) WHERE id = ?`),
-      propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), s_rdom = coalesce(?2, s_rdom),
-        client_ip = coalesce(?3, client_ip), s_key = coalesce(?4, s_key), sd_key = coalesce(?5, sd_key), ip_key = coalesce(?6, ip_key)
-        WHERE message = ?7 AND (sender IS NOT ?1 OR client_ip IS NOT ?3)`),
-      upsertRecipient: db.prepare(`INSERT INTO recipients(message, recipient, r_rdom, orig_to, status, dsn, relay, delay, detail,
-        event_time, time, offset, sender, s_rdom, client_ip, r_key, rd_key, s_key, sd_key, ip_key)
-        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+      propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), client_ip = coalesce(?2, client_ip),
+        s_key = coalesce(?3, s_key), sd_key = coalesce(?4, sd_key), ip_key = coalesce(?5, ip_key)
+        WHERE message = ?6 AND (sender IS NOT ?1 OR client_ip IS NOT ?2)`),
+      upsertRecipient: db.prepare(`INSERT INTO recipients(message, recipient, orig_to, status, dsn, relay, delay, detail,
+        event_time, time, offset, sender, client_ip, r_key, rd_key, s_key, sd_key, ip_key)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
         ON CONFLICT(message, recipient) DO UPDATE SET
           orig_to = coalesce(excluded.orig_to, orig_to),
           status = CASE WHEN excluded.event_time >= event_time THEN excluded.status ELSE status END,
@@ -191,8 +184,7 @@ class SqliteWriter implements StoreWriter {
           delay = CASE WHEN excluded.event_time >= event_time THEN coalesce(excluded.delay, delay) ELSE delay END,
           detail = CASE WHEN excluded.event_time >= event_time THEN excluded.detail ELSE detail END,
           event_time = max(event_time, excluded.event_time),
-          sender = coalesce(excluded.sender, sender), s_rdom = coalesce(excluded.s_rdom, s_rdom),
-          client_ip = coalesce(excluded.client_ip, client_ip), s_key = coalesce(excluded.s_key, s_key),
+          sender = coalesce(excluded.sender, sender), client_ip = coalesce(excluded.client_ip, client_ip), s_key = coalesce(excluded.s_key, s_key),
           sd_key = coalesce(excluded.sd_key, sd_key), ip_key = coalesce(excluded.ip_key, ip_key)`),
       changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
         WHERE message = ? AND status = ? AND event_time <= ?`),
@@ -257,18 +249,15 @@ class SqliteWriter implements StoreWriter {
     if (f.sender !== undefined || f.clientIp !== undefined) {
       const sender = f.sender ?? null;
       const ip = f.clientIp ?? null;
-      const sdom = reversedDomain(f.sender);
-      this.s.propagate.run(sender, sdom, ip, textKey(sender), textKey(sdom), textKey(ip), id);
+      this.s.propagate.run(sender, ip, textKey(sender), domainKey(sender), textKey(ip), id);
     }
   }
 
   upsertRecipient(r: RecipientRecord): void {
-    const rdom = reversedDomain(r.recipient);
-    const sdom = reversedDomain(r.sender);
     this.s.upsertRecipient.run(
-      r.message, r.recipient, rdom, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null,
-      r.delay ?? null, r.detail ?? null, r.eventTime, r.time, r.offset, r.sender ?? null, sdom, r.clientIp ?? null,
-      textKey(r.recipient), textKey(rdom), textKey(r.sender), textKey(sdom), textKey(r.clientIp),
+      r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
+      r.eventTime, r.time, r.offset, r.sender ?? null, r.clientIp ?? null,
+      textKey(r.recipient), domainKey(r.recipient), textKey(r.sender), domainKey(r.sender), textKey(r.clientIp),
     );
   }
 
@@ -316,31 +305,26 @@ function busyAsUserError(err: unknown, store: string): unknown {
 }
 
 /**
- * A pattern as SQL on a column, its reversed-domain column and their key columns (textKey):
+ * A pattern as SQL on an address column and the key columns of it and its domain (textKey):
  * an equality goes through the key's index and is checked on the text.
  */
-function patternSql(col: string, rdomCol: string, keyCol: string, rdomKeyCol: string, p: TextPattern, params: unknown[]): string {
+function patternSql(col: string, keyCol: string, domainKeyCol: string, p: TextPattern, params: unknown[]): string {
   switch (p.kind) {
     case "exact":
       params.push(textKey(p.value), p.value);
       return `${keyCol} = ? AND ${col} = ?`;
-    case "domain": {
-      const r = reverse(p.value);
-      params.push(textKey(r), r);
-      return `${rdomKeyCol} = ? AND ${rdomCol} = ?`;
-    }
-    case "subdomain": {
-      const r = `${reverse(p.value)}.`;
-      params.push(r, `${r.slice(0, -1)}/`);
-      return `${rdomCol} >= ? AND ${rdomCol} < ?`;
-    }
-    default: {
-      // `*` -> `%`; LIKE is case-insensitive for ASCII. Such a glob (like `*.example.com`) walks
-      // the time index newest first and tests each row.
-      const like = p.value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, "%");
-      params.push(like);
+    case "domain":
+      params.push(textKey(p.value), `%@${likeLiteral(p.value)}`);
+      return `${domainKeyCol} = ? AND ${col} LIKE ? ESCAPE '\\'`;
+    case "subdomain":
+      // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII), walking the
+      // time index newest first.
+      params.push(`%@%.${likeLiteral(p.value)}`);
       return `${col} LIKE ? ESCAPE '\\'`;
-    }
+    default:
+      // `*` -> `%`. Such a glob walks the time index newest first and tests each row.
+      params.push(likeLiteral(p.value).replace(/\*/g, "%"));
+      return `${col} LIKE ? ESCAPE '\\'`;
   }
 }
 
@@ -484,8 +468,8 @@ export class SqliteStore implements Store {
   private traceRows(q: TraceQuery, limit: number): Array<TraceRow & { rid: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.recipient) where.push(patternSql("r.recipient", "r.r_rdom", "r.r_key", "r.rd_key", q.recipient, params));
-    if (q.sender) where.push(patternSql("r.sender", "r.s_rdom", "r.s_key", "r.sd_key", q.sender, params));
+    if (q.recipient) where.push(patternSql("r.recipient", "r.r_key", "r.rd_key", q.recipient, params));
+    if (q.sender) where.push(patternSql("r.sender", "r.s_key", "r.sd_key", q.sender, params));
     if (q.clientIp) {
       where.push("r.ip_key = ? AND r.client_ip = ?");
       params.push(textKey(q.clientIp), q.clientIp);
