@@ -127,6 +127,8 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
   const writer = store.writer({ expectedBytes: inputBytes(paths) });
   const correlator = new Correlator(writer);
   const dialectOf = new Map<string, Dialect | null>();
+  let lastProgram = "";
+  let lastDialect: Dialect | null = null;
   let sinceCommit = 0;
   try {
     for (const path of paths) {
@@ -154,11 +156,15 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
               summary.otherPrograms++;
               continue;
             }
-            let dialect = dialectOf.get(env.program);
+            // Most lines repeat a recent program (the same string, from the envelope parser):
+            // an identity test beats a Map lookup.
+            let dialect: Dialect | null | undefined = env.program === lastProgram ? lastDialect : dialectOf.get(env.program);
             if (dialect === undefined) {
               dialect = dialectFor(env.program) ?? null;
               dialectOf.set(env.program, dialect);
             }
+            lastProgram = env.program;
+            lastDialect = dialect;
             if (!dialect) {
               summary.otherPrograms++;
               continue;
