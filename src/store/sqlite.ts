@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS messages(
   sasl_username TEXT,
   subject TEXT,
   origin TEXT,
+  mid_key INTEGER, -- textKey(message_id): its index is a third the size of one on the text
   n_events INTEGER NOT NULL DEFAULT 0,
   -- The message's log lines in the form of event-codec.ts, last in the row so that reading the
   -- other columns never reaches its overflow pages. Kept in the message's own row: a row of
@@ -89,7 +90,7 @@ CREATE TABLE IF NOT EXISTS links(
  * gets them back on the next start.
  */
 const QUERY_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
-  ["messages_message_id", "messages(message_id)"],
+  ["messages_message_id", "messages(mid_key)"],
   ["recipients_time", "recipients(time)"],
   ["recipients_recipient", "recipients(r_key, time)"],
   ["recipients_rdom", "recipients(rd_key, time)"],
@@ -162,12 +163,12 @@ class SqliteWriter implements StoreWriter {
       appendEvents: db.prepare(`UPDATE messages SET events = CASE WHEN events IS NULL OR events = '' THEN ?1 ELSE events || char(10) || ?1 END,
         n_events = n_events + ?2 WHERE id = ?3`),
       insertMessage: db.prepare(`INSERT INTO messages(host, queue_id, first_time, disc, offset, last_time, removed_time, message_id,
-        sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin, n_events, events)
-        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
+        sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin, mid_key, n_events, events)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`),
       findExact: db.prepare("SELECT id FROM messages WHERE host = ? AND queue_id = ? AND first_time = ? AND disc = ?"),
       updateMessage: db.prepare(`UPDATE messages SET
         last_time = max(coalesce(last_time, 0), coalesce(?, 0)), removed_time = coalesce(?, removed_time),
-        message_id = coalesce(?, message_id), sender = coalesce(?, sender), size = coalesce(?, size), nrcpt = coalesce(?, nrcpt),
+        message_id = coalesce(?, message_id), mid_key = coalesce(?, mid_key), sender = coalesce(?, sender), size = coalesce(?, size), nrcpt = coalesce(?, nrcpt),
         client_host = coalesce(?, client_host), client_ip = coalesce(?, client_ip), sasl_username = coalesce(?, sasl_username),
         subject = coalesce(?, subject), origin = coalesce(?, origin) WHERE id = ?`),
       propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), client_ip = coalesce(?2, client_ip),
@@ -230,7 +231,7 @@ class SqliteWriter implements StoreWriter {
     const r = this.s.insertMessage.run(
       m.host, m.queueId, m.firstTime, m.disc, m.offset, m.lastTime ?? m.firstTime, m.removedTime ?? null, m.messageId ?? null,
       m.sender ?? null, m.size ?? null, m.nrcpt ?? null, m.clientHost ?? null, m.clientIp ?? null, m.saslUsername ?? null,
-      m.subject ?? null, m.origin ?? null, events.length, events.length ? encodeEvents(events, m.queueId) : null,
+      m.subject ?? null, m.origin ?? null, textKey(m.messageId), events.length, events.length ? encodeEvents(events, m.queueId) : null,
     );
     if (r.changes) {
       const id = Number(r.lastInsertRowid);
@@ -243,7 +244,7 @@ class SqliteWriter implements StoreWriter {
 
   updateMessage(id: number, f: MessageFields): void {
     this.s.updateMessage.run(
-      f.lastTime ?? null, f.removedTime ?? null, f.messageId ?? null, f.sender ?? null, f.size ?? null, f.nrcpt ?? null,
+      f.lastTime ?? null, f.removedTime ?? null, f.messageId ?? null, textKey(f.messageId), f.sender ?? null, f.size ?? null, f.nrcpt ?? null,
       f.clientHost ?? null, f.clientIp ?? null, f.saslUsername ?? null, f.subject ?? null, f.origin ?? null, id,
     );
     if (f.sender !== undefined || f.clientIp !== undefined) {
@@ -388,7 +389,7 @@ export class SqliteStore implements Store {
     // Readers now wait for each commit: give them (and the commits) time.
     if (rollback) this.db.exec("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000");
     // messages_message_id stays: building it at the end would read every message row, events
-    // and all, where keeping it costs one small insert per message.
+    // and all, where keeping it costs one small insert (of an integer key) per message.
     if (bulk) for (const [name] of QUERY_INDEXES) if (name !== "messages_message_id") this.db.exec(`DROP INDEX IF EXISTS ${name}`);
     const w = new SqliteWriter(this.db, bulk ? this.storedKeys(hint.expectedBytes ?? 0) : undefined);
     const close = w.close.bind(w);
@@ -491,8 +492,9 @@ export class SqliteStore implements Store {
     if (q.messageId !== undefined || q.queueId !== undefined) {
       const sub: string[] = [];
       if (q.messageId !== undefined) {
-        sub.push("message_id = ?");
-        params.push(q.messageId.replace(/^<(.*)>$/, "$1"));
+        const id = q.messageId.replace(/^<(.*)>$/, "$1");
+        sub.push("mid_key = ? AND message_id = ?");
+        params.push(textKey(id), id);
       }
       if (q.queueId !== undefined) {
         sub.push("queue_id = ?");
@@ -517,8 +519,8 @@ export class SqliteStore implements Store {
 
   async show(key: string): Promise<ShowResult> {
     const k = key.replace(/^<(.*)>$/, "$1");
-    const start = this.db.prepare("SELECT id FROM messages WHERE queue_id = ? UNION SELECT id FROM messages WHERE message_id = ?")
-      .all(k, k) as { id: number }[];
+    const start = this.db.prepare("SELECT id FROM messages WHERE queue_id = ? UNION SELECT id FROM messages WHERE mid_key = ? AND message_id = ?")
+      .all(k, textKey(k), k) as { id: number }[];
     const getMsg = this.db.prepare("SELECT * FROM messages WHERE id = ?");
     const linksOf = this.db.prepare("SELECT child_queue_id, kind, time FROM links WHERE parent = ?");
     const linksTo = this.db.prepare("SELECT parent, kind, time FROM links WHERE child_queue_id = ? AND time BETWEEN ? AND ?");
