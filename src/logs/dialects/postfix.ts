@@ -228,8 +228,18 @@ const NOISE_DAEMONS = new Set([
   "postmulti", "sendmail", "postdrop", "postqueue", "oqmgr-", "smtp-sink", "smtp-source", "script",
 ]);
 
+/** NOISE_PREFIXES by their first character: a line meets only the few that can match it. */
+const NOISE_BY_FIRST = new Map<number, string[]>();
+for (const p of NOISE_PREFIXES) {
+  const c = p.charCodeAt(0);
+  const list = NOISE_BY_FIRST.get(c);
+  if (list) list.push(p);
+  else NOISE_BY_FIRST.set(c, [p]);
+}
+
 function isNoise(msg: string): boolean {
-  for (const p of NOISE_PREFIXES) if (msg.startsWith(p)) return true;
+  const list = NOISE_BY_FIRST.get(msg.charCodeAt(0));
+  if (list) for (const p of list) if (msg.startsWith(p)) return true;
   return false;
 }
 
@@ -323,10 +333,18 @@ function qidInfo(queueId: string, rest: string): Fact {
   return { kind: "unparsed", queueId };
 }
 
+// The daemon of the last program seen: consecutive lines mostly share the program string.
+let lastProgram = "";
+let lastDaemon = "";
+
 function parsePostfix(env: Envelope): Fact {
   const program = env.program;
-  const slash = program.lastIndexOf("/");
-  const daemon = slash >= 0 ? program.slice(slash + 1) : program;
+  if (program !== lastProgram) {
+    const slash = program.lastIndexOf("/");
+    lastDaemon = slash >= 0 ? program.slice(slash + 1) : program;
+    lastProgram = program;
+  }
+  const daemon = lastDaemon;
   const msg = env.message;
   const q = splitQueueId(msg);
   if (!q) {
