@@ -63,8 +63,17 @@ interface OpenMessage {
   /** Lines since the last write. */
   events: EventRecord[];
   links: Omit<LinkRecord, "parent">[];
-  /** Hashes of every line of this entry, stored or pending: a line seen again is not stored again. */
+  /**
+   * Hashes of the lines of this entry that are stored (found in the store, or written and
+   * folded in from `written`): a line seen again is not stored again. Lines not yet written
+   * (`events`) are compared as they are; most entries live and end within one batch, so
+   * most lines are never hashed at all.
+   */
   seen: LineSet;
+  /** Lines written since their hashes were last folded into `seen` (see hasLine). */
+  written: EventRecord[];
+  /** Hashes of `events` once there are many of them (comparing each new line with all would be quadratic). */
+  pending: LineSet | undefined;
   /** Time of `removed`, once seen. */
   removedTime?: number;
   /** For a new entry: the stored, origin-less entry of the same queue ID that starts next (maybe its tail). */
@@ -85,6 +94,9 @@ export interface CorrelatorCounts {
 class LineSet {
   private small: number[] = [];
   private big: Set<number> | undefined;
+  get empty(): boolean {
+    return this.big === undefined && this.small.length === 0;
+  }
   constructor(hashes?: Iterable<number>) {
     if (hashes) for (const h of hashes) this.add(h);
   }
@@ -129,6 +141,17 @@ class OpenEntries {
   }
 }
 
+const NO_FIELDS: MessageFields = Object.freeze({});
+
+/** Unwritten lines compared one by one up to this many; past it, by hash. */
+const PENDING_SCAN = 48;
+
+/** An event's line hash (see line-hash.ts), computed the first time it is needed. */
+function hashOf(e: EventRecord): number {
+  if (e.hash === undefined) e.hash = lineHash({ time: e.time, program: e.program, pid: e.pid, message: e.text });
+  return e.hash;
+}
+
 // An entry not seen for this long (log time) is written and dropped from memory.
 const IDLE_MS = 2 * 3600 * 1000;
 const MAX_OPEN = 200_000;
@@ -156,13 +179,14 @@ export class Correlator {
     }
     const start = fact.kind === "client" || fact.kind === "pickup";
     const ev = this.event(env, fact, raw);
-    const m = this.messageFor(env, qid, start, ev.hash);
+    const m = this.messageFor(env, qid, start, ev);
     m.lastTime = env.time > m.lastTime ? env.time : m.lastTime;
     // A line this entry has already (the same file again, overlapping files): its fact is an
     // idempotent merge, its event is not stored twice.
-    if (!m.seen.has(ev.hash)) {
-      m.seen.add(ev.hash);
+    if (!this.hasLine(m, ev)) {
       m.events.push(ev);
+      if (m.pending) m.pending.add(hashOf(ev));
+      else if (m.events.length >= PENDING_SCAN) m.pending = new LineSet(m.events.map(hashOf));
     }
     this.apply(m, env, fact);
   }
@@ -176,6 +200,7 @@ export class Correlator {
     for (const m of this.open.values()) {
       this.write(m, endOfFile);
       if (m.lastTime < idleBefore && m.id !== 0) this.open.delete(m.host, m.queueId);
+      else if (m.written.length) this.fold(m);
     }
     if (endOfFile) this.file++;
   }
@@ -187,7 +212,32 @@ export class Correlator {
     this.file++;
   }
 
-  private messageFor(env: Envelope, qid: string, start: boolean, hash: number): OpenMessage {
+  /** Whether `m` has this line already: stored, written, or among its unwritten events. */
+  private hasLine(m: OpenMessage, ev: EventRecord): boolean {
+    if (m.written.length) this.fold(m);
+    if (!m.seen.empty && m.seen.has(hashOf(ev))) return true;
+    if (m.pending) return m.pending.has(hashOf(ev));
+    const evs = m.events;
+    for (let i = evs.length - 1; i >= 0; i--) {
+      const e = evs[i];
+      if (e.time === ev.time && e.text === ev.text && e.pid === ev.pid && e.program === ev.program) return true;
+    }
+    return false;
+  }
+
+  /** Moves the hashes of written lines into `seen` (and lets the lines go). */
+  private fold(m: OpenMessage): void {
+    for (const e of m.written) m.seen.add(hashOf(e));
+    m.written = [];
+  }
+
+  /** Whether `m` has a line of this hash (stored, written or unwritten). */
+  private hasHash(m: OpenMessage, h: number): boolean {
+    if (m.seen.has(h) || m.written.some((e) => hashOf(e) === h)) return true;
+    return m.events.some((e) => hashOf(e) === h);
+  }
+
+  private messageFor(env: Envelope, qid: string, start: boolean, ev: EventRecord): OpenMessage {
     let m = this.open.get(env.host, qid);
     if (m && start && m.hasOrigin && m.firstTime !== env.time) {
       // A second entry point for the same queue ID: Postfix reused it.
@@ -203,6 +253,7 @@ export class Correlator {
     }
     if (m) return m;
     let found = this.w.findMessage(env.host, qid, env.time);
+    const hash = found ? hashOf(ev) : 0;
     let seen = found && this.claims(found, env, start, hash);
     if (found && seen && !seen.has(hash) && found.firstTime === env.time) {
       // In the second an entry starts, the entry before it may still be logging (its last lines
@@ -220,14 +271,16 @@ export class Correlator {
       m = {
         id: found.id, host: env.host, queueId: qid, firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
         hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, dirty: undefined,
-        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen: new LineSet(seen), file: this.file,
+        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen: new LineSet(seen), written: [],
+        pending: undefined, file: this.file,
       };
     } else {
       const next = this.w.findNextMessage(env.host, qid, env.time);
       m = {
         id: 0, host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, lastTime: env.time,
         hasOrigin: false, dirty: undefined, rcpts: new Map(), hasStoredRows: false, placeholder: false, events: [], links: [],
-        seen: new LineSet(), next: next && next.origin === undefined ? next : undefined, file: this.file,
+        seen: new LineSet(), written: [], pending: undefined, next: next && next.origin === undefined ? next : undefined,
+        file: this.file,
       };
     }
     if (this.open.size >= MAX_OPEN) this.flush();
@@ -264,7 +317,7 @@ export class Correlator {
       // the second of the removal, only if they share a line (overlapping files).
       if (next.firstTime < m.removedTime) return "adopt";
       if (next.firstTime > m.removedTime) return "new";
-      for (const h of this.w.eventHashes(next.id)) if (m.seen.has(h)) return "adopt";
+      for (const h of this.w.eventHashes(next.id)) if (this.hasHash(m, h)) return "adopt";
       return "new";
     }
     // Alive past the next entry's start (overlapping files), or alive at the end of its file
@@ -286,7 +339,8 @@ export class Correlator {
     const stored = this.w.eventHashes(next.id);
     if (stored.length) {
       const hs = new Set(stored);
-      m.events = m.events.filter((e) => !hs.has(e.hash));
+      m.events = m.events.filter((e) => !hs.has(hashOf(e)));
+      m.pending = undefined;
       for (const h of stored) m.seen.add(h);
     }
     // Recipient rows carry the sender and client IP: give the tail's rows the head's.
@@ -382,7 +436,9 @@ export class Correlator {
   private event(env: Envelope, fact: Fact, raw: string): EventRecord {
     return {
       time: env.time, offset: env.offset, program: env.program, pid: env.pid, kind: fact.kind,
-      text: fact.kind === "unparsed" ? raw : env.message, hash: lineHash(env), seq: this.seq,
+      // The hash only where it is stored (a line not understood keeps its raw text, from which
+      // it could not be computed again); elsewhere hashOf computes it when it is needed.
+      text: fact.kind === "unparsed" ? raw : env.message, hash: fact.kind === "unparsed" ? lineHash(env) : undefined, seq: this.seq,
     };
   }
 
@@ -390,7 +446,7 @@ export class Correlator {
   private addRefusal(env: Envelope, fact: Fact, raw: string): void {
     const ev = this.event(env, fact, raw);
     const r = this.w.insertMessage({
-      host: env.host, queueId: "NOQUEUE", firstTime: env.time, offset: env.offset, disc: ev.hash, lastTime: env.time,
+      host: env.host, queueId: "NOQUEUE", firstTime: env.time, offset: env.offset, disc: hashOf(ev), lastTime: env.time,
       sender: fact.sender, clientHost: fact.clientHost, clientIp: fact.clientIp, origin: "reject",
     }, [ev]);
     if (!r.created) return; // the same line was stored before
@@ -413,21 +469,27 @@ export class Correlator {
       if (d === "adopt") this.adopt(m, next);
     }
     if (m.id === 0) {
-      const r = this.w.insertMessage(
-        { ...m.dirty, host: m.host, queueId: m.queueId, firstTime: m.firstTime, offset: m.offset, disc: 0, lastTime: m.lastTime },
-        m.events,
-      );
+      // Written out field by field: an object of one shape is much cheaper than a spread.
+      const d = m.dirty ?? NO_FIELDS;
+      const r = this.w.insertMessage({
+        host: m.host, queueId: m.queueId, firstTime: m.firstTime, offset: m.offset, disc: 0, lastTime: m.lastTime,
+        removedTime: d.removedTime, messageId: d.messageId, sender: d.sender, size: d.size, nrcpt: d.nrcpt,
+        clientHost: d.clientHost, clientIp: d.clientIp, saslUsername: d.saslUsername, subject: d.subject, origin: d.origin,
+      }, m.events);
       m.id = r.id;
       if (r.created) {
         this.counts.messages++;
         this.counts.events += m.events.length;
+        m.written = m.written.length ? m.written.concat(m.events) : m.events;
         m.events = [];
+        m.pending = undefined;
       } else {
         // Its key was stored already: merge into that entry as if it had been found again.
         this.w.updateMessage(m.id, { ...m.dirty, lastTime: m.lastTime });
         m.hasStoredRows = true;
         const hs = new Set(this.w.eventHashes(m.id));
-        m.events = m.events.filter((e) => !hs.has(e.hash));
+        m.events = m.events.filter((e) => !hs.has(hashOf(e)));
+        m.pending = undefined;
         for (const h of hs) m.seen.add(h);
       }
       m.dirty = undefined;
@@ -438,9 +500,11 @@ export class Correlator {
     }
     if (m.events.length) {
       this.counts.events += this.w.insertEvents({ message: m.id, queueId: m.queueId, events: m.events });
+      m.written = m.written.length ? m.written.concat(m.events) : m.events;
       m.events = [];
+      m.pending = undefined;
     }
-    for (const l of m.links) this.w.insertLink({ parent: m.id, ...l });
+    for (const l of m.links) this.w.insertLink({ parent: m.id, childQueueId: l.childQueueId, kind: l.kind, time: l.time });
     m.links.length = 0;
     if (m.rcpts.size) {
       if (m.placeholder || m.hasStoredRows) {

@@ -28,7 +28,7 @@ export function encodeEvents(events: readonly EventRecord[], queueId: string | u
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const text = e.kind === "unparsed"
-      ? `!${e.hash}\t${e.text}`
+      ? `!${e.hash ?? lineHash({ time: e.time, program: e.program, pid: e.pid, message: e.text })}\t${e.text}`
       : prefix !== undefined && e.text.startsWith(prefix) ? `+${e.text.slice(prefix.length)}` : `=${e.text}`;
     const head = i === 0
       ? `@${e.time}\t${e.offset}\t${e.seq}`

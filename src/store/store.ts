@@ -83,8 +83,12 @@ export interface EventRecord {
   kind: string;
   /** The message text after `program[pid]: `; for a line not understood, the raw line. */
   text: string;
-  /** Hash of the line (time, tag, pid, text: see lineHash); the event's identity within its message. */
-  hash: number;
+  /**
+   * Hash of the line (time, tag, pid, text: see lineHash); the event's identity within its
+   * message. Always set for a line not understood (it is stored with it); for others it may be
+   * left out, as readers compute it again from the stored line.
+   */
+  hash?: number;
   /** Order of lines within the same second (the line number in its file). */
   seq: number;
 }
