@@ -271,6 +271,31 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
     }
   });
 
+  test(`${name}: a message with many unwritten lines, its lines given twice in one file, stores each line once`, async () => {
+    // More lines than the correlator compares one by one (it then compares hashes), all before
+    // the entry is written, then the whole block again: every line of the copy is a duplicate.
+    const block = ["Jun 13 08:00:00 mx1 postfix/smtpd[501]: 3C4D5E6F70: client=a.example[192.0.2.7]",
+      "Jun 13 08:00:00 mx1 postfix/qmgr[502]: 3C4D5E6F70: from=<s@a.example>, size=900, nrcpt=1 (queue active)"];
+    for (let k = 0; k < 70; k++) {
+      const t = `08:${String(1 + Math.floor(k / 60)).padStart(2, "0")}:${String(k % 60).padStart(2, "0")}`;
+      block.push(`Jun 13 ${t} mx1 postfix/smtp[503]: 3C4D5E6F70: to=<r${k % 3}@b.example>, relay=none, delay=${k}, delays=0/0/${k}/0, dsn=4.4.1, status=deferred (connect to b.example[198.51.100.9]:25: Connection timed out)`);
+    }
+    const twice = join(dir, "twice.log");
+    writeFileSync(twice, `${[...block, ...block, "Jun 13 09:00:00 mx1 postfix/qmgr[502]: 3C4D5E6F70: removed"].join("\n")}\n`);
+    const store = await open("twice");
+    try {
+      const s = await ingestFiles(store, [twice], opts);
+      assert.equal(s.events, block.length + 1);
+      const shown = await store.show("3C4D5E6F70");
+      assert.equal(shown.events.length, block.length + 1);
+      assert.deepEqual(shown.recipients.map((r) => [r.recipient, r.status]), [["r0@b.example", "pending"], ["r1@b.example", "pending"], ["r2@b.example", "pending"]]);
+      const again = await ingestFiles(store, [twice], opts);
+      assert.deepEqual([again.events, again.messages], [0, 0]);
+    } finally {
+      await store.close();
+    }
+  });
+
   test(`${name}: a log cut anywhere, ingested in either order or overlapping, stores what the whole log stores`, async () => {
     const lines = `${DAY_LOG}\n${REUSE_LOG}`.split("\n");
     const whole = join(dir, "whole.log");
