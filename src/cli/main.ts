@@ -5,18 +5,22 @@
 import { Command, CommanderError } from "commander";
 import { describeError, UserError } from "../core/errors.ts";
 
-/** Command modules, in the order `mailtrace --help` lists them. */
-const COMMANDS: Array<() => Promise<{ register: (program: Command) => void }>> = [
-  () => import("./ingest.ts"),
-  () => import("./trace.ts"),
-  () => import("./show.ts"),
-  () => import("./bounce.ts"),
-  () => import("./demo.ts"),
-  () => import("./check.ts"),
-  () => import("./headers.ts"),
-];
+/** Command modules by command name, in the order `mailtrace --help` lists them. */
+const COMMANDS: Record<string, () => Promise<{ register: (program: Command) => void }>> = {
+  ingest: () => import("./ingest.ts"),
+  trace: () => import("./trace.ts"),
+  show: () => import("./show.ts"),
+  bounce: () => import("./bounce.ts"),
+  demo: () => import("./demo.ts"),
+  check: () => import("./check.ts"),
+  headers: () => import("./headers.ts"),
+};
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * The program with every command, or with only `only`: loading all the command modules (DNS,
+ * MIME, header analysis...) takes longer than a small ingest or a trace query itself.
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command("mailtrace")
     .description("Trace mail through MTA logs, read bounces, and check addresses, domains and headers.")
     .version("0.1.0")
@@ -26,13 +30,19 @@ export async function buildProgram(): Promise<Command> {
       // One line, prefixed like our own errors: "mailtrace: unknown option '--x'".
       outputError: (s, write) => write(`mailtrace: ${s.replace(/^error: /, "").trimEnd()} (see --help)\n`),
     });
-  for (const load of COMMANDS) (await load()).register(program);
+  for (const [name, load] of Object.entries(COMMANDS)) if (only === undefined || name === only) (await load()).register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
+/** The command an argument list runs, when it names one (else every command is loaded: help, version, typos). */
+function commandOf(argv: readonly string[]): string | undefined {
+  const first = argv[0];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? first : undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram();
+  const program = await buildProgram(commandOf(argv));
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
