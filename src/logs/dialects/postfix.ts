@@ -42,32 +42,85 @@ function stripAngle(s: string): string {
 }
 
 /**
- * Parses `key=value, key=value` (values may be `<...>` holding commas) up to `stopKey=` if given.
- * Returns the map and the index where stopKey's value starts (or -1).
+ * The values of `key=value` lists that some parser reads; other keys are skipped. One class
+ * with every field set: parsing runs on most lines, and objects of one shape with constant
+ * keys are much cheaper than a record keyed by strings cut from each line.
  */
-function parseKv(s: string, from: number, sep: string, stopKey?: string): [Record<string, string>, number] {
-  const out: Record<string, string> = {};
+class Kv {
+  to: string | undefined = undefined;
+  orig_to: string | undefined = undefined;
+  relay: string | undefined = undefined;
+  delay: string | undefined = undefined;
+  dsn: string | undefined = undefined;
+  status: string | undefined = undefined;
+  from: string | undefined = undefined;
+  sender: string | undefined = undefined;
+  size: string | undefined = undefined;
+  nrcpt: string | undefined = undefined;
+  client: string | undefined = undefined;
+  sasl_username: string | undefined = undefined;
+  helo: string | undefined = undefined;
+  /** Where the value of the stop key starts, or -1. */
+  stopAt = -1;
+}
+
+type KvKey = Exclude<keyof Kv, "stopAt">;
+
+/** The known key spelled at s[i..eq), without cutting it out. */
+function kvKey(s: string, i: number, eq: number): KvKey | undefined {
+  switch (eq - i) {
+    case 2:
+      return s.startsWith("to", i) ? "to" : undefined;
+    case 3:
+      return s.startsWith("dsn", i) ? "dsn" : undefined;
+    case 4:
+      return s.startsWith("from", i) ? "from" : s.startsWith("size", i) ? "size" : s.startsWith("helo", i) ? "helo" : undefined;
+    case 5:
+      return s.startsWith("relay", i) ? "relay" : s.startsWith("delay", i) ? "delay" : s.startsWith("nrcpt", i) ? "nrcpt" : undefined;
+    case 6:
+      return s.startsWith("status", i) ? "status" : s.startsWith("client", i) ? "client" : s.startsWith("sender", i) ? "sender" : undefined;
+    case 7:
+      return s.startsWith("orig_to", i) ? "orig_to" : undefined;
+    case 13:
+      return s.startsWith("sasl_username", i) ? "sasl_username" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Parses `key=value, key=value` (values may be `<...>` holding commas) up to `stopKey=` if
+ * given (its value's start is then `stopAt`). A key given twice keeps its last value.
+ */
+function parseKv(s: string, from: number, sep: ", " | " ", stopKey?: KvKey): Kv {
+  const out = new Kv();
+  const closeSep = sep === ", " ? ">, " : "> ";
   let i = from;
   const n = s.length;
   while (i < n) {
     const eq = s.indexOf("=", i);
     if (eq < 0) break;
-    const key = s.slice(i, eq);
-    if (key === stopKey) return [out, eq + 1];
+    const key = kvKey(s, i, eq);
+    if (key !== undefined && key === stopKey) {
+      out.stopAt = eq + 1;
+      return out;
+    }
     let end: number;
+    let value: string | undefined;
     if (s.charCodeAt(eq + 1) === 60) {
-      const close = s.indexOf(">" + sep, eq + 1);
+      const close = s.indexOf(closeSep, eq + 1);
       end = close < 0 ? (s.endsWith(">") ? n - 1 : n) : close;
-      out[key] = s.slice(eq + 2, end);
+      if (key !== undefined) value = s.slice(eq + 2, end);
       end++;
     } else {
       end = s.indexOf(sep, eq + 1);
       if (end < 0) end = n;
-      out[key] = s.slice(eq + 1, end);
+      if (key !== undefined) value = s.slice(eq + 1, end);
     }
+    if (key !== undefined) out[key] = value;
     i = end + sep.length;
   }
-  return [out, -1];
+  return out;
 }
 
 /** `host[ip]` or `host[ip]:port` or `[ip]:port` -> [host, ip]. */
@@ -98,7 +151,8 @@ const FORWARDED_AS_RE = /^forwarded as ([0-9A-Za-z]{5,20})/;
 
 /** `to=<..>, orig_to=<..>, relay=.., delay=.., delays=.., dsn=.., status=WORD (detail)` */
 function parseDelivery(daemon: string, queueId: string, rest: string): Fact {
-  const [kv, statusAt] = parseKv(rest, 0, ", ", "status");
+  const kv = parseKv(rest, 0, ", ", "status");
+  const statusAt = kv.stopAt;
   if (kv.to === undefined) return { kind: "info", queueId };
   let word: string;
   let detail: string | undefined;
@@ -145,7 +199,7 @@ function parsePolicy(action: string, body: string, queueId: string | undefined, 
   if (fromAt >= 0) {
     const kvText = body.slice(fromAt + 2);
     const sep = kvText.includes(">, to=<") || kvText.startsWith("from=<>, ") ? ", " : " ";
-    const [kv] = parseKv(kvText, 0, sep);
+    const kv = parseKv(kvText, 0, sep);
     fact.sender = kv.from ?? "";
     if (kv.to !== undefined) fact.recipient = kv.to;
     // cleanup appends `: optional text` after helo=<...>
@@ -264,7 +318,7 @@ function parseNoQueue(msg: string): Fact {
 
 function parseSmtpd(queueId: string, rest: string): Fact {
   if (rest.startsWith("client=")) {
-    const [kv] = parseKv(rest, 0, ", ");
+    const kv = parseKv(rest, 0, ", ");
     const [h, ip] = splitClient(kv.client ?? "");
     const f: Fact = { kind: "client", queueId, clientHost: h, clientIp: ip };
     if (kv.sasl_username !== undefined) f.saslUsername = kv.sasl_username;
@@ -294,7 +348,7 @@ function parseCleanup(queueId: string, rest: string): Fact {
 function parseQmgr(queueId: string, rest: string): Fact {
   if (rest === "removed") return { kind: "removed", queueId };
   if (rest.startsWith("from=<")) {
-    const [kv] = parseKv(rest, 0, ", ");
+    const kv = parseKv(rest, 0, ", ");
     if (kv.status !== undefined && kv.status.startsWith("expired")) return { kind: "expired", queueId, sender: kv.from, status: "expired", detail: "returned to sender" };
     const f: Fact = { kind: "queued", queueId, sender: kv.from ?? "" };
     if (kv.size !== undefined) f.size = Number(kv.size);
@@ -359,7 +413,7 @@ function parsePostfix(env: Envelope): Fact {
     case "cleanup":
       return parseCleanup(queueId, rest);
     case "pickup": {
-      const [kv] = parseKv(rest, 0, " ");
+      const kv = parseKv(rest, 0, " ");
       return { kind: "pickup", queueId, sender: kv.from ?? kv.sender ?? "" };
     }
     case "qmgr":
