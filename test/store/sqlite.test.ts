@@ -169,3 +169,25 @@ test("sqlite: a store of another schema version is a one-line error that says to
     return true;
   });
 });
+
+test("sqlite: a message key (host, queue ID, first time, disc) is stored once, in a bulk load and outside one", async () => {
+  for (const expectedBytes of [0, 1 << 30]) {
+    const s = await openStore("sqlite::memory:");
+    const w = s.writer({ expectedBytes });
+    const key = { host: "mx1", queueId: "ABCDE12345", firstTime: 1000, offset: 0, disc: 0 };
+    const a = w.insertMessage(key);
+    const again = w.insertMessage({ ...key, sender: "x@example.jp" });
+    const otherHost = w.insertMessage({ ...key, host: "mx2" });
+    const later = w.insertMessage({ ...key, firstTime: 2000 });
+    const otherDisc = w.insertMessage({ ...key, disc: 7 });
+    w.commit();
+    const afterCommit = w.insertMessage(key);
+    w.close();
+    assert.deepEqual([a.created, again.created, otherHost.created, later.created, otherDisc.created, afterCommit.created], [true, false, true, true, true, false]);
+    assert.equal(again.id, a.id);
+    assert.equal(afterCommit.id, a.id);
+    assert.equal(new Set([a.id, otherHost.id, later.id, otherDisc.id]).size, 4);
+    assert.equal((await s.stats()).messages, 4);
+    await s.close();
+  }
+});
