@@ -417,7 +417,11 @@ export class SqliteStore implements Store {
     return w;
   }
 
-  /** The keys of every stored message (read only for a bulk load, where the store is small beside the input). */
+  /**
+   * The keys of every stored message, read only for a bulk load, where the store is at most
+   * half the input's size. No index covers host + queue ID, so this reads the message rows,
+   * events and all: one sequential pass, small beside the load that follows.
+   */
   private storedKeys(expectedBytes: number): KeyFilter {
     const stored = (this.db.prepare("SELECT count(*) AS n FROM messages").get() as { n: number }).n;
     // About 1,000 bytes of log per message.
@@ -553,6 +557,8 @@ export class SqliteStore implements Store {
       return best?.id;
     };
     const seen = new Map<number, ShowMessage>();
+    /** Each message's events, from the row read for the message (not read a second time). */
+    const eventsById = new Map<number, string | null>();
     const queue: Array<[number, ShowMessage["link"]]> = start.map((s) => [s.id, null]);
     // Follow links both ways (relay hops, re-injection, bounce notifications), bounded.
     while (queue.length && seen.size < 200) {
@@ -560,6 +566,7 @@ export class SqliteStore implements Store {
       if (seen.has(id)) continue;
       const m = getMsg.get(id) as Record<string, any> | undefined;
       if (!m) continue;
+      eventsById.set(id, m.events);
       seen.set(id, {
         id, time: m.first_time, offset: m.offset, host: m.host, queueId: m.queue_id, messageId: m.message_id,
         sender: m.sender, size: m.size, nrcpt: m.nrcpt, clientHost: m.client_host, clientIp: m.client_ip,
@@ -589,9 +596,8 @@ export class SqliteStore implements Store {
     );
     const seenEvents = new Set<string>();
     const rawEvents: Array<ShowEvent & { seq: number; message: number }> = [];
-    const eventsOf = this.db.prepare("SELECT events FROM messages WHERE id = ?");
     for (const m of messages) {
-      const data = (eventsOf.get(m.id) as { events: string | null } | undefined)?.events;
+      const data = eventsById.get(m.id);
       if (!data) continue;
       for (const e of decodeEvents(data, m.queueId, m.host)) {
         const key = `${e.time} ${e.hash}`;
