@@ -12,7 +12,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
 import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
-import { KeyFilter } from "./key-filter.ts";
+import { KeyIndex } from "./key-index.ts";
 import type {
   EventChunk, EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
@@ -53,13 +53,11 @@ CREATE TABLE IF NOT EXISTS messages(
   -- its own per message (and its B-tree insert) cost more than the whole rest of the message.
   events TEXT,
   -- textKey(queue_id). Keyed by (host, queue_id, first_time, disc), which the writer keeps
-  -- unique (it looks before it inserts). The index holds this integer and the start time
-  -- rather than the key's texts: a queue ID is random, so every batch of a load inserts all
-  -- over the index and its commit writes (and journals) most of its pages again; half the
-  -- bytes, half that work. It also finds a queue ID on any host (show, links, --queue-id).
+  -- unique (it looks before it inserts). The key index (messages_key) holds this integer and
+  -- the start time rather than the key's texts: half the bytes of a random-order B-tree. It
+  -- also finds a queue ID on any host (show, links, --queue-id).
   q_key INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS messages_key ON messages(q_key, first_time);
 CREATE TABLE IF NOT EXISTS recipients(
   id INTEGER PRIMARY KEY,
   message INTEGER NOT NULL,
@@ -91,11 +89,13 @@ CREATE TABLE IF NOT EXISTS links(
 `;
 
 /**
- * The indexes only queries use (ingest looks messages up by the UNIQUE keys). Opening a
- * store creates any that are missing, so a bulk load that dropped them and then crashed
- * gets them back on the next start.
+ * The indexes a bulk load drops and builds at its end: every one but the UNIQUE constraints.
+ * The message key index is among them; during a bulk load the writer finds keys in memory
+ * (KeyIndex). Opening a store creates any that are missing, so a bulk load that dropped them
+ * and then crashed gets them back on the next start.
  */
 const QUERY_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
+  ["messages_key", "messages(q_key, first_time)"],
   ["messages_message_id", "messages(mid_key)"],
   ["recipients_time", "recipients(time)"],
   ["recipients_recipient", "recipients(r_key, time)"],
@@ -150,10 +150,10 @@ class SqliteWriter implements StoreWriter {
   private readonly db: DatabaseSync;
   private readonly s: Record<string, StatementSync>;
   private open = true;
-  /** Bulk load: the keys stored, so that lookups of new queue IDs need no query. */
-  private readonly keys: KeyFilter | undefined;
+  /** Bulk load: every message's key in memory, in place of the dropped key index. */
+  private readonly keys: KeyIndex | undefined;
 
-  constructor(db: DatabaseSync, keys?: KeyFilter) {
+  constructor(db: DatabaseSync, keys?: KeyIndex) {
     this.db = db;
     this.keys = keys;
     this.s = {
@@ -163,6 +163,9 @@ class SqliteWriter implements StoreWriter {
       findNext: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
         client_host, client_ip, sasl_username, subject, origin
         FROM messages WHERE q_key = ?1 AND queue_id = ?2 AND host = ?3 AND first_time > ?4 ORDER BY first_time LIMIT 1`),
+      byId: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
+        client_host, client_ip, sasl_username, subject, origin FROM messages WHERE id = ?`),
+      setStart: db.prepare("UPDATE messages SET first_time = ?1, offset = ?2 WHERE id = ?3"),
       rekeyMessage: db.prepare(`UPDATE messages SET first_time = ?1, offset = ?2 WHERE id = ?3 AND NOT EXISTS (
         SELECT 1 FROM messages o, messages m WHERE m.id = ?3 AND o.q_key = m.q_key AND o.first_time = ?1 AND o.queue_id = m.queue_id
           AND o.host = m.host AND o.disc = m.disc AND o.id <> m.id)`),
@@ -204,17 +207,49 @@ class SqliteWriter implements StoreWriter {
   }
 
   findMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
-    if (this.keys && !this.keys.mayHave(host, queueId)) return undefined;
+    if (this.keys) return this.nearest(host, queueId, (t) => t <= time, -1);
     return this.stored(this.s.find.get(textKey(queueId), queueId, host, time) as Record<string, any> | undefined);
   }
 
   findNextMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
-    if (this.keys && !this.keys.mayHave(host, queueId)) return undefined;
+    if (this.keys) return this.nearest(host, queueId, (t) => t > time, 1);
     return this.stored(this.s.findNext.get(textKey(queueId), queueId, host, time) as Record<string, any> | undefined);
   }
 
+  /**
+   * Bulk load: of the messages of host + queue ID whose start passes `when`, the latest
+   * (order -1) or the earliest (order 1), from the key index, checked on the row.
+   */
+  private nearest(host: string, queueId: string, when: (t: number) => boolean, order: 1 | -1): StoredMessage | undefined {
+    const keys = this.keys as KeyIndex;
+    const entries = keys.lookup(textKey(queueId) as number).filter((e) => when(keys.timeOf(e)));
+    entries.sort((a, b) => order * (keys.timeOf(a) - keys.timeOf(b)));
+    for (const e of entries) {
+      const m = this.stored(this.s.byId.get(keys.idOf(e)) as Record<string, any> | undefined);
+      if (m && m.host === host && m.queueId === queueId) return m;
+    }
+    return undefined;
+  }
+
+  /** Bulk load: the key index's entry of the stored message with this whole key (other than row `except`), if any. */
+  private entryOf(m: { host: string; queueId: string; firstTime: number; disc: number }, except = -1): number | undefined {
+    const keys = this.keys as KeyIndex;
+    for (const e of keys.lookupStart(textKey(m.queueId) as number, m.firstTime)) {
+      if (keys.idOf(e) === except) continue;
+      const r = this.stored(this.s.byId.get(keys.idOf(e)) as Record<string, any> | undefined);
+      if (r && r.host === m.host && r.queueId === m.queueId && r.disc === m.disc) return e;
+    }
+    return undefined;
+  }
+
   rekeyMessage(id: number, firstTime: number, offset: number): boolean {
-    if (!this.s.rekeyMessage.run(firstTime, offset, id).changes) return false;
+    if (this.keys) {
+      const keys = this.keys;
+      const m = this.stored(this.s.byId.get(id) as Record<string, any> | undefined);
+      if (!m || this.entryOf({ ...m, firstTime }, id) !== undefined) return false;
+      this.s.setStart.run(firstTime, offset, id);
+      for (const e of keys.lookup(textKey(m.queueId) as number)) if (keys.idOf(e) === id) keys.setTime(e, firstTime);
+    } else if (!this.s.rekeyMessage.run(firstTime, offset, id).changes) return false;
     this.s.rekeyRecipients.run(firstTime, offset, id);
     return true;
   }
@@ -238,8 +273,11 @@ class SqliteWriter implements StoreWriter {
   insertMessage(m: NewMessage, events: readonly EventRecord[] = []): { id: number; created: boolean } {
     const qKey = textKey(m.queueId) as number;
     // The key stays unique because the writer looks first (one writer at a time); during a bulk
-    // load the key filter answers "not stored" for nearly every new message without a query.
-    if (!this.keys || this.keys.mayHave(m.host, m.queueId)) {
+    // load in the key index, which answers "not stored" for nearly every new message at once.
+    if (this.keys) {
+      const e = this.entryOf(m);
+      if (e !== undefined) return { id: this.keys.idOf(e), created: false };
+    } else {
       const e = this.s.findExact.get(qKey, m.queueId, m.host, m.firstTime, m.disc) as { id: number } | undefined;
       if (e) return { id: e.id, created: false };
     }
@@ -249,8 +287,9 @@ class SqliteWriter implements StoreWriter {
       m.subject ?? null, m.origin ?? null, textKey(m.messageId), events.length, events.length ? encodeEvents(events, m.queueId) : null,
       qKey,
     );
-    this.keys?.add(m.host, m.queueId);
-    return { id: Number(r.lastInsertRowid), created: true };
+    const id = Number(r.lastInsertRowid);
+    this.keys?.add(qKey, id, m.firstTime);
+    return { id, created: true };
   }
 
   updateMessage(id: number, f: MessageFields): void {
@@ -402,8 +441,10 @@ export class SqliteStore implements Store {
     // Every query index goes, the Message-ID one too: kept, its pages (random inserts) were
     // journaled and written again at every commit, a cost that grows with the store (5M
     // lines: 16% of the load); built at the end, it reads the message rows once.
+    // The stored keys are read first, through the key index while it is there.
+    const keys = bulk ? this.storedKeys(hint.expectedBytes ?? 0) : undefined;
     if (bulk) for (const [name] of QUERY_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
-    const w = new SqliteWriter(this.db, bulk ? this.storedKeys(hint.expectedBytes ?? 0) : undefined);
+    const w = new SqliteWriter(this.db, keys);
     const close = w.close.bind(w);
     w.close = () => {
       close();
@@ -419,15 +460,14 @@ export class SqliteStore implements Store {
 
   /**
    * The keys of every stored message, read only for a bulk load, where the store is at most
-   * half the input's size. No index covers host + queue ID, so this reads the message rows,
-   * events and all: one sequential pass, small beside the load that follows.
+   * half the input's size: from the key index alone (it holds the row id), when it is there.
    */
-  private storedKeys(expectedBytes: number): KeyFilter {
+  private storedKeys(expectedBytes: number): KeyIndex {
     const stored = (this.db.prepare("SELECT count(*) AS n FROM messages").get() as { n: number }).n;
     // About 1,000 bytes of log per message.
-    const keys = new KeyFilter(stored + expectedBytes / 1000);
-    for (const r of this.db.prepare("SELECT host, queue_id FROM messages").iterate() as Iterable<{ host: string; queue_id: string }>) {
-      keys.add(r.host, r.queue_id);
+    const keys = new KeyIndex(stored + expectedBytes / 1000);
+    for (const r of this.db.prepare("SELECT q_key, id, first_time FROM messages").iterate() as Iterable<{ q_key: number; id: number; first_time: number }>) {
+      keys.add(r.q_key, r.id, r.first_time);
     }
     return keys;
   }
