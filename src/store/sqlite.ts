@@ -3,16 +3,19 @@
  * write batch, prepared statements only.
  *
  * Trace queries read one table (recipients) that carries the message's time, sender and client
- * IP beside each recipient, with an index per filter ending in time, so that "newest first,
- * LIMIT n" walks an index backwards. The indexes hold integer keys of the texts (textKey), also
- * of each address's domain: `*@example.com` is an equality on the domain's key; a glob such as
- * `*.example.com` is tested on the rows of the time index.
+ * IP beside each recipient. In place of an index per filter, each block of 2,048 recipient rows
+ * has a summary (recipient-blocks.ts: time range, statuses, a Bloom filter of the integer keys
+ * of its texts and their domains); a query walks the blocks newest first and reads the rows
+ * only of those whose summary may match. A glob such as `*.example.com` is tested on the rows
+ * of every block in the time range.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
 import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
 import { KeyIndex } from "./key-index.ts";
+import { BlockNotes, BlockSummary, blockRows, KEY_FIELD, type KeyField, statusMask } from "./recipient-blocks.ts";
+import { domainKey, textKey } from "./text-key.ts";
 import type {
   EventChunk, EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
@@ -23,8 +26,9 @@ import type {
  * 3: a message's events are a column of its row, stored without what can be computed again;
  *    recipient rows are indexed by integer keys of their texts.
  * 4: the message key index holds an integer key of the queue ID (the writer keeps keys unique).
+ * 5: block summaries of recipient rows (rblocks) in place of seven recipient indexes.
  */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -73,11 +77,15 @@ CREATE TABLE IF NOT EXISTS recipients(
   offset INTEGER NOT NULL,
   sender TEXT COLLATE NOCASE,
   client_ip TEXT,
-  -- textKey() of recipient, its domain, sender, its domain, client_ip: what the query indexes hold.
-  -- SQLite builds an index on integers several times faster than one on text, and a query
-  -- compares the text itself on the few rows an index finds.
-  r_key INTEGER, rd_key INTEGER, s_key INTEGER, sd_key INTEGER, ip_key INTEGER,
   UNIQUE(message, recipient)
+);
+-- What the rows of each block of recipient ids may hold (recipient-blocks.ts), for trace queries.
+CREATE TABLE IF NOT EXISTS rblocks(
+  block INTEGER PRIMARY KEY,
+  min_time INTEGER NOT NULL,
+  max_time INTEGER NOT NULL,
+  statuses INTEGER NOT NULL,
+  bloom BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS links(
   parent INTEGER NOT NULL,
@@ -97,13 +105,6 @@ CREATE TABLE IF NOT EXISTS links(
 const BULK_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
   ["messages_key", "messages(q_key, first_time)"],
   ["messages_message_id", "messages(mid_key)"],
-  ["recipients_time", "recipients(time)"],
-  ["recipients_recipient", "recipients(r_key, time)"],
-  ["recipients_rdom", "recipients(rd_key, time)"],
-  ["recipients_sender", "recipients(s_key, time)"],
-  ["recipients_srdom", "recipients(sd_key, time)"],
-  ["recipients_status", "recipients(status, time)"],
-  ["recipients_client_ip", "recipients(ip_key, time)"],
   ["links_child", "links(child_queue_id, time)"],
 ];
 const CREATE_BULK_INDEXES = BULK_INDEXES.map(([n, d]) => `CREATE INDEX IF NOT EXISTS ${n} ON ${d};`).join("\n");
@@ -115,28 +116,6 @@ const CREATE_BULK_INDEXES = BULK_INDEXES.map(([n, d]) => `CREATE INDEX IF NOT EX
  */
 const BULK_FACTOR = 2;
 const BULK_MIN_BYTES = 16 << 20;
-
-/**
- * A 31-bit key of a text, the same for texts equal under NOCASE (ASCII letters folded): what
- * the query indexes hold in place of the text (see the recipients table). FNV-1a.
- */
-export function textKey(s: string | null | undefined, from = 0): number | null {
-  if (s === null || s === undefined) return null;
-  let h = 0x811c9dc5;
-  for (let i = from; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) c |= 32;
-    h = Math.imul(h ^ c, 16777619);
-  }
-  return (h ^ (h >>> 16)) & 0x7fffffff;
-}
-
-/** textKey of an address's domain (after its last `@`); null without one. */
-function domainKey(address: string | null | undefined): number | null {
-  if (!address) return null;
-  const at = address.lastIndexOf("@");
-  return at < 0 || at === address.length - 1 ? null : textKey(address, at + 1);
-}
 
 /** A text as a LIKE pattern that matches it literally (with ESCAPE '\\'). */
 function likeLiteral(s: string): string {
@@ -152,10 +131,20 @@ class SqliteWriter implements StoreWriter {
   private open = true;
   /** Bulk load: every message's key in memory, in place of the dropped key index. */
   private readonly keys: KeyIndex | undefined;
+  private readonly blocks: BlockNotes;
 
   constructor(db: DatabaseSync, keys?: KeyIndex) {
     this.db = db;
     this.keys = keys;
+    const loadBlock = db.prepare("SELECT min_time, max_time, statuses, bloom FROM rblocks WHERE block = ?");
+    const saveBlock = db.prepare("INSERT OR REPLACE INTO rblocks(block, min_time, max_time, statuses, bloom) VALUES(?,?,?,?,?)");
+    this.blocks = new BlockNotes(
+      (block) => {
+        const r = loadBlock.get(block) as { min_time: number; max_time: number; statuses: number; bloom: Uint8Array } | undefined;
+        return r && new BlockSummary(r.min_time, r.max_time, r.statuses, r.bloom);
+      },
+      (block, b) => saveBlock.run(block, b.minTime, b.maxTime, b.statuses, b.bloom),
+    );
     this.s = {
       find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
         client_host, client_ip, sasl_username, subject, origin
@@ -169,7 +158,7 @@ class SqliteWriter implements StoreWriter {
       rekeyMessage: db.prepare(`UPDATE messages SET first_time = ?1, offset = ?2 WHERE id = ?3 AND NOT EXISTS (
         SELECT 1 FROM messages o, messages m WHERE m.id = ?3 AND o.q_key = m.q_key AND o.first_time = ?1 AND o.queue_id = m.queue_id
           AND o.host = m.host AND o.disc = m.disc AND o.id <> m.id)`),
-      rekeyRecipients: db.prepare("UPDATE recipients SET time = ?, offset = ? WHERE message = ?"),
+      rekeyRecipients: db.prepare("UPDATE recipients SET time = ?, offset = ? WHERE message = ? RETURNING id"),
       eventsOf: db.prepare("SELECT queue_id, events FROM messages WHERE id = ?"),
       appendEvents: db.prepare(`UPDATE messages SET events = CASE WHEN events IS NULL OR events = '' THEN ?1 ELSE events || char(10) || ?1 END,
         n_events = n_events + ?2 WHERE id = ?3`),
@@ -182,24 +171,25 @@ class SqliteWriter implements StoreWriter {
         message_id = coalesce(?, message_id), mid_key = coalesce(?, mid_key), sender = coalesce(?, sender), size = coalesce(?, size), nrcpt = coalesce(?, nrcpt),
         client_host = coalesce(?, client_host), client_ip = coalesce(?, client_ip), sasl_username = coalesce(?, sasl_username),
         subject = coalesce(?, subject), origin = coalesce(?, origin) WHERE id = ?`),
-      propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), client_ip = coalesce(?2, client_ip),
-        s_key = coalesce(?3, s_key), sd_key = coalesce(?4, sd_key), ip_key = coalesce(?5, ip_key)
-        WHERE message = ?6 AND (sender IS NOT ?1 OR client_ip IS NOT ?2)`),
-      upsertRecipient: db.prepare(`INSERT INTO recipients(message, recipient, orig_to, status, dsn, relay, delay, detail,
-        event_time, time, offset, sender, client_ip, r_key, rd_key, s_key, sd_key, ip_key)
-        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-        ON CONFLICT(message, recipient) DO UPDATE SET
-          orig_to = coalesce(excluded.orig_to, orig_to),
-          status = CASE WHEN excluded.event_time >= event_time THEN excluded.status ELSE status END,
-          dsn = CASE WHEN excluded.event_time >= event_time THEN excluded.dsn ELSE dsn END,
-          relay = CASE WHEN excluded.event_time >= event_time THEN coalesce(excluded.relay, relay) ELSE relay END,
-          delay = CASE WHEN excluded.event_time >= event_time THEN coalesce(excluded.delay, delay) ELSE delay END,
-          detail = CASE WHEN excluded.event_time >= event_time THEN excluded.detail ELSE detail END,
-          event_time = max(event_time, excluded.event_time),
-          sender = coalesce(excluded.sender, sender), client_ip = coalesce(excluded.client_ip, client_ip), s_key = coalesce(excluded.s_key, s_key),
-          sd_key = coalesce(excluded.sd_key, sd_key), ip_key = coalesce(excluded.ip_key, ip_key)`),
+      propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), client_ip = coalesce(?2, client_ip)
+        WHERE message = ?3 AND (sender IS NOT ?1 OR client_ip IS NOT ?2) RETURNING id`),
+      // Insert, else merge: two statements, because an upsert that returns its row's id (RETURNING)
+      // costs more than the insert itself (SQLite buffers returned rows), and most rows are new.
+      insertRecipient: db.prepare(`INSERT INTO recipients(message, recipient, orig_to, status, dsn, relay, delay, detail,
+        event_time, time, offset, sender, client_ip)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message, recipient) DO NOTHING`),
+      mergeRecipient: db.prepare(`UPDATE recipients SET
+          orig_to = coalesce(?3, orig_to),
+          status = CASE WHEN ?9 >= event_time THEN ?4 ELSE status END,
+          dsn = CASE WHEN ?9 >= event_time THEN ?5 ELSE dsn END,
+          relay = CASE WHEN ?9 >= event_time THEN coalesce(?6, relay) ELSE relay END,
+          delay = CASE WHEN ?9 >= event_time THEN coalesce(?7, delay) ELSE delay END,
+          detail = CASE WHEN ?9 >= event_time THEN ?8 ELSE detail END,
+          event_time = max(event_time, ?9),
+          sender = coalesce(?10, sender), client_ip = coalesce(?11, client_ip)
+        WHERE message = ?1 AND recipient = ?2 RETURNING id`),
       changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
-        WHERE message = ? AND status = ? AND event_time <= ?`),
+        WHERE message = ? AND status = ? AND event_time <= ? RETURNING id`),
       dropPlaceholder: db.prepare("DELETE FROM recipients WHERE message = ? AND recipient = ''"),
       insertLink: db.prepare("INSERT INTO links(parent, child_queue_id, kind, time) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"),
     };
@@ -250,7 +240,7 @@ class SqliteWriter implements StoreWriter {
       this.s.setStart.run(firstTime, offset, id);
       for (const e of keys.lookup(textKey(m.queueId) as number)) if (keys.idOf(e) === id) keys.setTime(e, firstTime);
     } else if (!this.s.rekeyMessage.run(firstTime, offset, id).changes) return false;
-    this.s.rekeyRecipients.run(firstTime, offset, id);
+    for (const r of this.s.rekeyRecipients.all(firstTime, offset, id) as { id: number }[]) this.blocks.of(r.id).addTime(firstTime);
     return true;
   }
 
@@ -300,20 +290,26 @@ class SqliteWriter implements StoreWriter {
     if (f.sender !== undefined || f.clientIp !== undefined) {
       const sender = f.sender ?? null;
       const ip = f.clientIp ?? null;
-      this.s.propagate.run(sender, ip, textKey(sender), domainKey(sender), textKey(ip), id);
+      for (const r of this.s.propagate.all(sender, ip, id) as { id: number }[]) this.blocks.origin(r.id, sender, ip);
     }
   }
 
   upsertRecipient(r: RecipientRecord): void {
-    this.s.upsertRecipient.run(
+    const ins = this.s.insertRecipient.run(
       r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
       r.eventTime, r.time, r.offset, r.sender ?? null, r.clientIp ?? null,
-      textKey(r.recipient), domainKey(r.recipient), textKey(r.sender), domainKey(r.sender), textKey(r.clientIp),
     );
+    const row = ins.changes
+      ? { id: Number(ins.lastInsertRowid) }
+      : (this.s.mergeRecipient.get(
+          r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
+          r.eventTime, r.sender ?? null, r.clientIp ?? null,
+        ) as { id: number });
+    this.blocks.row(row.id, r.time, r.status, r.recipient, r.sender, r.clientIp);
   }
 
   changeRecipientStatus(message: number, from: CanonicalStatus, to: CanonicalStatus, detail: string, eventTime: number): void {
-    this.s.changeStatus.run(to, detail, eventTime, message, from, eventTime);
+    for (const r of this.s.changeStatus.all(to, detail, eventTime, message, from, eventTime) as { id: number }[]) this.blocks.of(r.id).addStatus(to);
   }
 
   dropPlaceholder(message: number): void {
@@ -332,6 +328,7 @@ class SqliteWriter implements StoreWriter {
   }
 
   commit(): void {
+    this.blocks.flush();
     try {
       this.db.exec("COMMIT");
       this.db.exec("BEGIN IMMEDIATE");
@@ -343,6 +340,7 @@ class SqliteWriter implements StoreWriter {
   close(): void {
     if (!this.open) return;
     this.open = false;
+    this.blocks.flush();
     this.db.exec("COMMIT");
   }
 }
@@ -356,24 +354,25 @@ function busyAsUserError(err: unknown, store: string): unknown {
 }
 
 /**
- * A pattern as SQL on an address column and the key columns of it and its domain (textKey):
- * an equality goes through the key's index and is checked on the text.
+ * A pattern as SQL on an address column, and the key a block must hold for it (an exact
+ * address, or a domain for `*@domain`); other globs are tested on every row of the time range.
  */
-function patternSql(col: string, keyCol: string, domainKeyCol: string, p: TextPattern, params: unknown[]): string {
+function patternSql(col: string, field: KeyField, domainField: KeyField, p: TextPattern, params: unknown[], probes: Array<[KeyField, number]>): string {
   switch (p.kind) {
     case "exact":
-      params.push(textKey(p.value), p.value);
-      return `${keyCol} = ? AND ${col} = ?`;
+      params.push(p.value);
+      probes.push([field, textKey(p.value) as number]);
+      return `${col} = ?`;
     case "domain":
-      params.push(textKey(p.value), `%@${likeLiteral(p.value)}`);
-      return `${domainKeyCol} = ? AND ${col} LIKE ? ESCAPE '\\'`;
+      params.push(`%@${likeLiteral(p.value)}`);
+      probes.push([domainField, textKey(p.value) as number]);
+      return `${col} LIKE ? ESCAPE '\\'`;
     case "subdomain":
-      // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII), walking the
-      // time index newest first.
+      // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII).
       params.push(`%@%.${likeLiteral(p.value)}`);
       return `${col} LIKE ? ESCAPE '\\'`;
     default:
-      // `*` -> `%`. Such a glob walks the time index newest first and tests each row.
+      // `*` -> `%`.
       params.push(likeLiteral(p.value).replace(/\*/g, "%"));
       return `${col} LIKE ? ESCAPE '\\'`;
   }
@@ -516,23 +515,20 @@ export class SqliteStore implements Store {
   }
 
   async trace(q: TraceQuery): Promise<TraceRow[]> {
-    const limit = q.limit ?? 1000;
-    if ((q.status?.length ?? 0) < 2) return this.traceRows(q, limit).map(({ rid, ...row }) => row);
-    // Several statuses: one index walk per status, newest first, each stopping at the limit,
-    // then merged. One query with IN (...) would sort every match in the window instead.
-    const rows = (q.status ?? []).flatMap((st) => this.traceRows({ ...q, status: [st] }, limit));
-    rows.sort((a, b) => b.time - a.time || b.rid - a.rid);
-    return rows.slice(0, limit).map(({ rid, ...row }) => row);
+    return this.traceRows(q, q.limit ?? 1000).map(({ rid, ...row }) => row);
   }
 
   private traceRows(q: TraceQuery, limit: number): Array<TraceRow & { rid: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.recipient) where.push(patternSql("r.recipient", "r.r_key", "r.rd_key", q.recipient, params));
-    if (q.sender) where.push(patternSql("r.sender", "r.s_key", "r.sd_key", q.sender, params));
+    /** Keys that a block's Bloom filter must hold for the block to be read. */
+    const probes: Array<[KeyField, number]> = [];
+    if (q.recipient) where.push(patternSql("r.recipient", KEY_FIELD.recipient, KEY_FIELD.recipientDomain, q.recipient, params, probes));
+    if (q.sender) where.push(patternSql("r.sender", KEY_FIELD.sender, KEY_FIELD.senderDomain, q.sender, params, probes));
     if (q.clientIp) {
-      where.push("r.ip_key = ? AND r.client_ip = ?");
-      params.push(textKey(q.clientIp), q.clientIp);
+      where.push("r.client_ip = ?");
+      params.push(q.clientIp);
+      probes.push([KEY_FIELD.clientIp, textKey(q.clientIp) as number]);
     }
     if (q.status?.length) {
       where.push(`r.status IN (${q.status.map(() => "?").join(",")})`);
@@ -547,6 +543,7 @@ export class SqliteStore implements Store {
       params.push(q.until);
     }
     if (q.messageId !== undefined || q.queueId !== undefined) {
+      // The messages' own indexes find the few rows; no block walk.
       const sub: string[] = [];
       if (q.messageId !== undefined) {
         const id = q.messageId.replace(/^<(.*)>$/, "$1");
@@ -558,14 +555,44 @@ export class SqliteStore implements Store {
         params.push(textKey(q.queueId), q.queueId);
       }
       where.push(`r.message IN (SELECT id FROM messages WHERE ${sub.join(" AND ")})`);
+      return this.rowsWhere(where, [...params, limit]);
     }
-    params.push(limit);
-    const sql = `SELECT r.id AS rid, r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn, r.relay,
+    // Newest blocks first; a block is read only if its summary may match, and the walk ends once
+    // `limit` rows are found and no block left has a row as new as the last of them.
+    const blocks = this.db.prepare("SELECT block, max_time, statuses FROM rblocks WHERE max_time >= ? AND min_time <= ? ORDER BY max_time DESC")
+      .all(q.since ?? Number.MIN_SAFE_INTEGER, q.until ?? Number.MAX_SAFE_INTEGER) as { block: number; max_time: number; statuses: number }[];
+    const mask = statusMask(q.status);
+    const bloomOf = this.db.prepare("SELECT bloom FROM rblocks WHERE block = ?");
+    const inBlock = this.rowsStatement([...where, "r.id BETWEEN ? AND ?"]);
+    let rows: Array<TraceRow & { rid: number }> = [];
+    for (const b of blocks) {
+      if (rows.length >= limit && b.max_time < rows[limit - 1].time) break;
+      if ((b.statuses & mask) === 0) continue;
+      if (probes.length) {
+        const summary = new BlockSummary(0, 0, 0, (bloomOf.get(b.block) as { bloom: Uint8Array }).bloom);
+        if (!probes.every(([field, key]) => summary.mayHold(field, key))) continue;
+      }
+      const found = this.rowsOf(inBlock.all(...(params as any[]), ...blockRows(b.block), limit) as Record<string, any>[]);
+      if (!found.length) continue;
+      rows = rows.concat(found).sort((x, y) => y.time - x.time || y.rid - x.rid);
+      if (rows.length > limit) rows.length = limit;
+    }
+    return rows;
+  }
+
+  private rowsStatement(where: string[]): StatementSync {
+    return this.db.prepare(`SELECT r.id AS rid, r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn, r.relay,
       r.detail, r.client_ip, m.size, m.subject, r.message
       FROM recipients r JOIN messages m ON m.id = r.message
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY r.time DESC, r.id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...(params as any[])) as Record<string, any>[];
+      ORDER BY r.time DESC, r.id DESC LIMIT ?`);
+  }
+
+  private rowsWhere(where: string[], params: unknown[]): Array<TraceRow & { rid: number }> {
+    return this.rowsOf(this.rowsStatement(where).all(...(params as any[])) as Record<string, any>[]);
+  }
+
+  private rowsOf(rows: Record<string, any>[]): Array<TraceRow & { rid: number }> {
     return rows.map((r) => ({
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
       messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,

@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { writePostfixLog } from "../../src/demo/postfix-log.ts";
+import { ingestFiles } from "../../src/logs/ingest.ts";
+import type { CanonicalStatus } from "../../src/logs/status.ts";
+import { openStore } from "../../src/store/open.ts";
+import { BLOCK_ROWS, BlockSummary, KEY_FIELD, statusMask } from "../../src/store/recipient-blocks.ts";
+import type { TextPattern, TraceQuery, TraceRow } from "../../src/store/store.ts";
+
+test("block summary: every key added is held (no false no), few others pass, and fields do not mix", () => {
+  const s = new BlockSummary();
+  const key = (i: number) => Math.imul(i, 2654435761) >>> 1;
+  for (let i = 0; i < 5000; i++) s.addKey(KEY_FIELD.recipient, key(i));
+  for (let i = 0; i < 5000; i++) assert.ok(s.mayHold(KEY_FIELD.recipient, key(i)), `key ${i}`);
+  let pass = 0;
+  for (let i = 5000; i < 105_000; i++) if (s.mayHold(KEY_FIELD.recipient, key(i))) pass++;
+  let crossed = 0;
+  for (let i = 0; i < 5000; i++) if (s.mayHold(KEY_FIELD.sender, key(i))) crossed++;
+  console.log(`# block filter at 5,000 keys: ${(pass / 1000).toFixed(2)}% of absent keys pass, ${(crossed / 50).toFixed(2)}% of another field's`);
+  assert.ok(pass < 3000, `false maybe rate ${pass / 1000}%`);
+  assert.ok(crossed < 150);
+  s.addStatus("failed");
+  assert.ok(s.mayHaveStatus(statusMask(["failed", "pending"])));
+  assert.ok(!s.mayHaveStatus(statusMask(["delivered"])));
+  assert.ok(s.mayHaveStatus(statusMask(undefined)));
+  s.addTime(50);
+  s.addTime(10);
+  assert.deepEqual([s.minTime, s.maxTime], [10, 50]);
+});
+
+/** What a trace must return, computed from every stored row without the block summaries. */
+function reference(all: TraceRow[], q: TraceQuery): TraceRow[] {
+  const like = (v: string | null, p: TextPattern | undefined): boolean => {
+    if (!p) return true;
+    if (v === null) return false;
+    const a = v.toLowerCase();
+    const x = p.value.toLowerCase();
+    if (p.kind === "exact") return a === x;
+    if (p.kind === "domain") return a.endsWith(`@${x}`);
+    if (p.kind === "subdomain") return /@.*\./.test(a) && a.endsWith(`.${x}`);
+    return new RegExp(`^${x.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "s").test(a);
+  };
+  return all
+    .filter((r) => like(r.recipient ?? "", q.recipient) && like(r.sender, q.sender))
+    .filter((r) => (q.clientIp === undefined || r.clientIp === q.clientIp) && (!q.status?.length || q.status.includes(r.status)))
+    .filter((r) => (q.since === undefined || r.time >= q.since) && (q.until === undefined || r.time <= q.until))
+    .slice(0, q.limit ?? 1000);
+}
+
+test("sqlite trace through block summaries: the same rows as a scan of every row, over many blocks, rows changed in later loads, files in either order", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mailtrace-blocks-"));
+  const log = join(dir, "all.log");
+  await writePostfixLog(log, { start: Date.UTC(2026, 10, 1), lines: 60_000, seed: 11, meanGapSeconds: 3 });
+  // Two halves, ingested by two writers: the second updates rows of the first (deliveries after
+  // deferrals, expiries), and newest first it moves messages' start times back.
+  const lines = readFileSync(log, "utf8").split("\n");
+  const half = Math.floor(lines.length / 2);
+  const first = join(dir, "first.log");
+  const second = join(dir, "second.log");
+  writeFileSync(first, `${lines.slice(0, half).join("\n")}\n`);
+  writeFileSync(second, lines.slice(half).join("\n"));
+  const traces: TraceRow[][] = [];
+  for (const order of [[first, second], [second, first]]) {
+    const store = await openStore(`sqlite:${join(dir, `${traces.length}.db`)}`);
+    for (const f of order) await ingestFiles(store, [f], { tz: "UTC" });
+    const db = (store as any).db;
+    const n = (db.prepare("SELECT count(*) AS n FROM recipients").get() as { n: number }).n;
+    assert.ok(n > 4 * BLOCK_ROWS, `${n} recipient rows: several blocks`);
+    // Every row lies within its block's summary: time range and status set.
+    const bits = ["delivered", "failed", "pending", "expanded", "quarantined", "filtered", "resolved"].map((st, i) => `WHEN '${st}' THEN ${1 << i}`).join(" ");
+    const outside = db.prepare(`SELECT count(*) AS n FROM recipients r LEFT JOIN rblocks b ON b.block = r.id / ${BLOCK_ROWS}
+      WHERE b.block IS NULL OR r.time < b.min_time OR r.time > b.max_time OR (b.statuses & CASE r.status ${bits} END) = 0`).get() as { n: number };
+    assert.equal(outside.n, 0, "rows outside their block's summary");
+    // Every row, newest first, read without the summaries: the message-id path reads no blocks.
+    const all: TraceRow[] = (db.prepare(`SELECT r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn,
+      r.relay, r.detail, r.client_ip, m.size, m.subject, r.message FROM recipients r JOIN messages m ON m.id = r.message
+      ORDER BY r.time DESC, r.id DESC`).all() as any[]).map((r) => ({
+      time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id, messageId: r.message_id,
+      sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status, dsn: r.dsn, relay: r.relay,
+      detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject, message: r.message,
+    }));
+    const pick = (i: number) => all[Math.floor((i * all.length) / 7)];
+    const t0 = all[all.length - 1].time;
+    const t1 = all[0].time;
+    const queries: TraceQuery[] = [{ since: 0, limit: 100_000 }, { since: 0, limit: 7 }, { since: t0 + (t1 - t0) / 3, until: t0 + (t1 - t0) / 2, limit: 50 }];
+    // Just before the split of the halves: rows whose start moved back there (newest first).
+    for (let f = 0.4; f < 0.6; f += 0.01) queries.push({ since: 0, until: t0 + f * (t1 - t0), limit: 5 });
+    for (let i = 0; i < 7; i++) {
+      const r = pick(i);
+      const rcpt = r.recipient ?? "";
+      queries.push({ recipient: { kind: "exact", value: rcpt.toUpperCase() }, since: 0 });
+      queries.push({ recipient: { kind: "domain", value: rcpt.slice(rcpt.lastIndexOf("@") + 1) }, since: 0, limit: 40 + i });
+      if (r.sender) queries.push({ sender: { kind: "exact", value: r.sender }, since: r.time - 3600_000, limit: 20 });
+      if (r.sender) queries.push({ sender: { kind: "domain", value: r.sender.slice(r.sender.lastIndexOf("@") + 1) }, status: [r.status], since: 0, limit: 30 });
+      if (r.clientIp) queries.push({ clientIp: r.clientIp, since: 0, limit: 25 });
+      queries.push({ status: [r.status], since: 0, limit: 10 * (i + 1) });
+    }
+    for (const st of ["pending", "quarantined", "filtered", "resolved", "expanded"] as CanonicalStatus[]) queries.push({ status: [st, "failed"], since: 0, limit: 60 });
+    queries.push({ recipient: { kind: "subdomain", value: "example.com" }, since: 0, limit: 80 });
+    queries.push({ recipient: { kind: "like", value: "*a*" }, sender: { kind: "like", value: "*e*" }, since: 0, limit: 90 });
+    queries.push({ recipient: { kind: "exact", value: "nobody-at-all@nowhere.invalid" }, since: 0 });
+    let matched = 0;
+    for (const q of queries) {
+      const got = await store.trace(q);
+      assert.deepEqual(got, reference(all, q), JSON.stringify(q));
+      matched += got.length;
+    }
+    assert.ok(matched > 1000, "the queries found rows");
+    traces.push(all);
+    await store.close();
+  }
+  const strip = (rows: TraceRow[]) => rows.map(({ message: _m, ...r }) => r).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  assert.deepEqual(strip(traces[1]), strip(traces[0]), "the same rows whichever file came first");
+});
+
+test("sqlite trace through block summaries: a status, sender or start time a row gets in a later load counts in its old block", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mailtrace-blocks-"));
+  const start = Date.parse("2026-11-01T00:00:00Z");
+  const line = (t: number, rest: string) => `${new Date(start + t * 1000).toISOString().replace(".000Z", "+00:00")} mx1 postfix/${rest}`;
+  const qid = (i: number) => `1A${i.toString(16).toUpperCase().padStart(8, "0")}`;
+  const head = [
+    line(0, `smtp[10]: ${qid(0)}: to=<late@far.example>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to far.example: Connection refused)`),
+  ];
+  // Then a block's worth of delivered rows, so that the first row's block holds nothing else.
+  for (let i = 1; i <= BLOCK_ROWS + 100; i++) {
+    head.push(line(10 + i, `smtp[10]: ${qid(i)}: to=<u${i}@near.example>, relay=mx.near.example[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)`));
+  }
+  const a = join(dir, "a.log");
+  writeFileSync(a, `${head.join("\n")}\n`);
+  // A later file learns the sender and the client of the first message (its earlier lines,
+  // ingested after) and its expiry.
+  const b = join(dir, "b.log");
+  writeFileSync(b, `${[
+    line(5000, `qmgr[11]: ${qid(0)}: from=<old@sender.example>, status=expired, returned to sender`),
+  ].join("\n")}\n`);
+  const c = join(dir, "c.log");
+  writeFileSync(c, `${[
+    line(-60, `smtpd[12]: ${qid(0)}: client=client.example[198.51.100.5]`),
+    line(-60, `qmgr[11]: ${qid(0)}: from=<old@sender.example>, size=100, nrcpt=1 (queue active)`),
+  ].join("\n")}\n`);
+  const store = await openStore(`sqlite:${join(dir, "s.db")}`);
+  for (const f of [a, b, c]) await ingestFiles(store, [f], { tz: "UTC" });
+  const one = async (q: TraceQuery) => (await store.trace({ since: 0, limit: 5, ...q })).map((r) => `${r.recipient} ${r.status}`);
+  assert.deepEqual(await one({ status: ["failed"] }), ["late@far.example failed"]);
+  assert.deepEqual(await one({ sender: { kind: "exact", value: "old@sender.example" } }), ["late@far.example failed"]);
+  assert.deepEqual(await one({ sender: { kind: "domain", value: "sender.example" } }), ["late@far.example failed"]);
+  assert.deepEqual(await one({ clientIp: "198.51.100.5" }), ["late@far.example failed"]);
+  assert.deepEqual(await one({ until: start - 1 }), ["late@far.example failed"], "its start moved back before every other row");
+  await store.close();
+});
