@@ -1,39 +1,51 @@
 /**
- * Summaries of blocks of recipient rows, in place of an index per trace filter.
+ * Blocks of recipient rows, with a column of keys per trace filter, in place of an index per filter.
  *
  * Recipient rows are numbered in the order they are written, so a block (BLOCK_ROWS rows of
- * consecutive ids) holds rows of about the same time. Each block keeps what its rows may hold:
- * the range of their times, the set of their statuses, and a Bloom filter of the keys
- * (textKey) of their recipients, senders, both domains and client IPs. A trace query walks the
- * blocks newest first, skips every block whose summary rules the filter out, reads the rows of
- * the others by id range, and stops once it has its rows and no block left can hold newer ones.
+ * consecutive ids) holds rows of about the same time. Each block has a summary (the range of
+ * its rows' times and the set of their statuses) and, per filter, a column: for each row of the
+ * block, the integer key (textKey) of its recipient, recipient domain, sender, sender domain,
+ * client IP, or its status. A trace query walks the blocks newest first, skips those whose
+ * summary rules it out, scans the few kilobytes of the columns its filters need, reads only the
+ * rows whose keys match (and tests their texts), and stops once it has its rows and no block
+ * left can hold newer ones.
  *
  * Why not B-trees: seven indexes on a table written row by row cost more than the rows
  * themselves (each insert lands on a random page of each index), and a bulk load that builds
- * them at its end spent 10% of the load sorting. A summary only grows: a row that changes adds
- * its new values and keeps the old ones, so it may say "maybe" about a row that no longer
- * matches (the query tests the row itself), never "no" about one that does.
+ * them at its end spent 10% of the load sorting. A column is rewritten in place when a row
+ * changes (a sender learned later, a new status), so it is exact; the summary only grows (a row
+ * that changes adds its new time or status and keeps the old), so it may send a query to a
+ * block for nothing, never past a row that matches.
  */
 import { CANONICAL_STATUSES, type CanonicalStatus } from "../logs/status.ts";
 import { domainKey, textKey } from "./text-key.ts";
 
 export const BLOCK_ROWS = 2048;
-/** Bloom filter of a block: 64 Kbit, 4 probes; about 1% false "maybe" at 5,000 distinct keys. */
-const BLOOM_BYTES = 8192;
-const BLOOM_MASK = BLOOM_BYTES * 8 - 1;
-const PROBES = 4;
 
-/** Which field a key is of (salts the Bloom filter, so that a sender never passes for a recipient). */
-export const KEY_FIELD = { recipient: 1, recipientDomain: 2, sender: 3, senderDomain: 4, clientIp: 5 } as const;
-export type KeyField = (typeof KEY_FIELD)[keyof typeof KEY_FIELD];
+/** The columns of a block; the numbers are stored (with the block number they key a column's row). */
+export const COLUMN = { recipient: 1, recipientDomain: 2, sender: 3, senderDomain: 4, clientIp: 5, status: 6 } as const;
+export type Column = (typeof COLUMN)[keyof typeof COLUMN];
 
-const STATUS_BIT = new Map<string, number>(CANONICAL_STATUSES.map((s, i) => [s, 1 << i]));
+/** The stored id of a block's column: column-major, so that a query reads one column of many blocks as one range. */
+export function columnId(block: number, column: Column): number {
+  return column * 2 ** 32 + block;
+}
+
+/** A column's value for a row without one (textKey is never negative). */
+const NONE = -1;
+
+const STATUS_CODE = new Map<string, number>(CANONICAL_STATUSES.map((s, i) => [s, i + 1]));
+
+/** A status as stored in the status column (1..7), and as a bit of a block's status set. */
+export function statusCode(s: CanonicalStatus): number {
+  return STATUS_CODE.get(s) ?? 0;
+}
 
 /** The status set of `statuses` as bits (every status when none are given). */
 export function statusMask(statuses: readonly CanonicalStatus[] | undefined): number {
   if (!statuses?.length) return -1;
   let m = 0;
-  for (const s of statuses) m |= STATUS_BIT.get(s) ?? 0;
+  for (const s of statuses) m |= 1 << statusCode(s);
   return m;
 }
 
@@ -46,29 +58,46 @@ export function blockRows(block: number): [first: number, last: number] {
   return [block * BLOCK_ROWS, block * BLOCK_ROWS + BLOCK_ROWS - 1];
 }
 
-/** The probe positions of a key: double hashing of a mixed 32-bit value (textKey's low bits are weak). */
-function probes(field: KeyField, key: number, out: Int32Array): void {
-  let h = Math.imul(key ^ Math.imul(field, 0x9e3779b9), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  const step = (Math.imul(h, 0x27d4eb2f) ^ (h >>> 15)) | 1;
-  for (let i = 0; i < PROBES; i++) out[i] = (h + Math.imul(i, step)) & BLOOM_MASK;
+/** The stored form of a column (its bytes), and back. */
+export function columnBytes(c: Int32Array): Uint8Array {
+  return new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
 }
-const scratch = new Int32Array(PROBES);
+/** A column from its stored bytes (a view of them when they allow), or one with no values. */
+export function columnOf(bytes: Uint8Array | undefined): Int32Array {
+  if (bytes && bytes.byteLength === BLOCK_ROWS * 4 && bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, BLOCK_ROWS);
+  const c = new Int32Array(BLOCK_ROWS).fill(NONE);
+  if (bytes) c.set(new Int32Array(bytes.slice(0, Math.min(bytes.byteLength, BLOCK_ROWS * 4) & ~3).buffer));
+  return c;
+}
+
+/**
+ * Offsets (within the block) of the rows whose value in each column is one of the wanted
+ * values. The first column should be the most selective: the others are read only where it matches.
+ */
+export function matchingRows(columns: ReadonlyArray<[column: Int32Array, wanted: readonly number[]]>): number[] {
+  const out: number[] = [];
+  const [c0, w0] = columns[0];
+  const one = w0.length === 1 ? w0[0] : NONE;
+  for (let i = 0; i < BLOCK_ROWS; i++) {
+    const v = c0[i];
+    if (v === NONE || (one !== NONE ? v !== one : !w0.includes(v))) continue;
+    let all = true;
+    for (let k = 1; k < columns.length && all; k++) all = columns[k][1].includes(columns[k][0][i]);
+    if (all) out.push(i);
+  }
+  return out;
+}
 
 export class BlockSummary {
   minTime: number;
   maxTime: number;
+  /** Bits 1 << statusCode of the statuses its rows have had. */
   statuses: number;
-  readonly bloom: Uint8Array;
 
-  constructor(minTime = Number.POSITIVE_INFINITY, maxTime = Number.NEGATIVE_INFINITY, statuses = 0, bloom?: Uint8Array) {
+  constructor(minTime = Number.POSITIVE_INFINITY, maxTime = Number.NEGATIVE_INFINITY, statuses = 0) {
     this.minTime = minTime;
     this.maxTime = maxTime;
     this.statuses = statuses;
-    // A stored filter of another size (none is written yet) is unusable: start one that says "maybe" to all.
-    this.bloom = bloom && bloom.length === BLOOM_BYTES ? bloom : new Uint8Array(BLOOM_BYTES).fill(bloom ? 0xff : 0);
   }
 
   addTime(t: number): void {
@@ -77,22 +106,7 @@ export class BlockSummary {
   }
 
   addStatus(s: CanonicalStatus): void {
-    this.statuses |= STATUS_BIT.get(s) ?? 0;
-  }
-
-  addKey(field: KeyField, key: number | null): void {
-    if (key === null) return;
-    probes(field, key, scratch);
-    const b = this.bloom;
-    for (let i = 0; i < PROBES; i++) b[scratch[i] >>> 3] |= 1 << (scratch[i] & 7);
-  }
-
-  /** False only if no row of the block has the key in that field. */
-  mayHold(field: KeyField, key: number): boolean {
-    probes(field, key, scratch);
-    const b = this.bloom;
-    for (let i = 0; i < PROBES; i++) if (!(b[scratch[i] >>> 3] & (1 << (scratch[i] & 7)))) return false;
-    return true;
+    this.statuses |= 1 << statusCode(s);
   }
 
   mayHaveStatus(mask: number): boolean {
@@ -100,61 +114,101 @@ export class BlockSummary {
   }
 }
 
+/** Where the writer's notes of blocks are read from and written to (the backend's tables). */
+export interface BlockStorage {
+  loadSummary(block: number): BlockSummary | undefined;
+  saveSummary(block: number, s: BlockSummary): void;
+  loadColumn(block: number, column: Column): Uint8Array | undefined;
+  saveColumn(block: number, column: Column, bytes: Uint8Array): void;
+}
+
 /**
- * The writer's side: the summaries of the blocks a batch touches, read on first touch and
- * written back at its commit (in the same transaction as the rows, so a crash loses neither
- * alone). Forgotten after each commit: another process may write between two batches.
+ * The writer's side: the summaries and columns of the blocks a batch touches, read on first
+ * touch and written back at its commit (in the same transaction as the rows, so a crash loses
+ * neither alone). Forgotten after each commit: another process may write between two batches.
  */
 export class BlockNotes {
-  private readonly load: (block: number) => BlockSummary | undefined;
-  private readonly save: (block: number, s: BlockSummary) => void;
-  private readonly touched = new Map<number, BlockSummary>();
+  private readonly storage: BlockStorage;
+  private readonly summaries = new Map<number, BlockSummary>();
+  /** Per block, its columns read or written in this batch (index: Column). */
+  private readonly columns = new Map<number, Array<Int32Array | undefined>>();
   private lastBlock = -1;
-  private last: BlockSummary | undefined;
+  private lastSummary: BlockSummary | undefined;
+  private lastColumns: Array<Int32Array | undefined> | undefined;
 
-  constructor(load: (block: number) => BlockSummary | undefined, save: (block: number, s: BlockSummary) => void) {
-    this.load = load;
-    this.save = save;
+  constructor(storage: BlockStorage) {
+    this.storage = storage;
   }
 
-  /** The summary of the block of a row (most rows are in the newest block). */
-  of(rowId: number): BlockSummary {
-    const block = blockOf(rowId);
-    if (block === this.lastBlock && this.last) return this.last;
-    let s = this.touched.get(block);
+  private touch(block: number): void {
+    if (block === this.lastBlock) return;
+    let s = this.summaries.get(block);
     if (!s) {
-      s = this.load(block) ?? new BlockSummary();
-      this.touched.set(block, s);
+      s = this.storage.loadSummary(block) ?? new BlockSummary();
+      this.summaries.set(block, s);
+      this.columns.set(block, []);
     }
     this.lastBlock = block;
-    this.last = s;
-    return s;
+    this.lastSummary = s;
+    this.lastColumns = this.columns.get(block);
   }
 
-  /** A row as written: its time, status and the keys of its texts. */
+  private set(rowId: number, column: Column, value: number | null): void {
+    const cols = this.lastColumns as Array<Int32Array | undefined>;
+    let c = cols[column];
+    if (!c) c = cols[column] = columnOf(this.storage.loadColumn(this.lastBlock, column));
+    c[rowId - this.lastBlock * BLOCK_ROWS] = value ?? NONE;
+  }
+
+  /** A row as inserted. */
   row(rowId: number, time: number, status: CanonicalStatus, recipient: string, sender: string | null | undefined, clientIp: string | null | undefined): void {
-    const s = this.of(rowId);
-    s.addTime(time);
-    s.addStatus(status);
-    s.addKey(KEY_FIELD.recipient, textKey(recipient));
-    s.addKey(KEY_FIELD.recipientDomain, domainKey(recipient));
-    this.origin(rowId, sender, clientIp, s);
+    this.touch(blockOf(rowId));
+    this.set(rowId, COLUMN.recipient, textKey(recipient));
+    this.set(rowId, COLUMN.recipientDomain, domainKey(recipient));
+    this.merged(rowId, time, status, sender, clientIp);
   }
 
-  /** A row's sender and client IP, learned after the row was written. */
-  origin(rowId: number, sender: string | null | undefined, clientIp: string | null | undefined, s = this.of(rowId)): void {
+  /** A row merged with what was learned since (its recipient stays). */
+  merged(rowId: number, time: number, status: CanonicalStatus, sender: string | null | undefined, clientIp: string | null | undefined): void {
+    this.touch(blockOf(rowId));
+    (this.lastSummary as BlockSummary).addTime(time);
+    this.status(rowId, status);
+    this.origin(rowId, sender, clientIp);
+  }
+
+  /** A row's sender and client IP, where learned (a value not given stays as stored). */
+  origin(rowId: number, sender: string | null | undefined, clientIp: string | null | undefined): void {
+    this.touch(blockOf(rowId));
     if (sender !== null && sender !== undefined) {
-      s.addKey(KEY_FIELD.sender, textKey(sender));
-      s.addKey(KEY_FIELD.senderDomain, domainKey(sender));
+      this.set(rowId, COLUMN.sender, textKey(sender));
+      this.set(rowId, COLUMN.senderDomain, domainKey(sender));
     }
-    if (clientIp !== null && clientIp !== undefined) s.addKey(KEY_FIELD.clientIp, textKey(clientIp));
+    if (clientIp !== null && clientIp !== undefined) this.set(rowId, COLUMN.clientIp, textKey(clientIp));
   }
 
-  /** Writes every touched summary and forgets them. */
+  status(rowId: number, status: CanonicalStatus): void {
+    this.touch(blockOf(rowId));
+    (this.lastSummary as BlockSummary).addStatus(status);
+    this.set(rowId, COLUMN.status, statusCode(status));
+  }
+
+  time(rowId: number, time: number): void {
+    this.touch(blockOf(rowId));
+    (this.lastSummary as BlockSummary).addTime(time);
+  }
+
+  /** Writes every touched summary and column, and forgets them. */
   flush(): void {
-    for (const [block, s] of this.touched) this.save(block, s);
-    this.touched.clear();
+    for (const [block, s] of this.summaries) this.storage.saveSummary(block, s);
+    for (const [block, cols] of this.columns) {
+      cols.forEach((c, column) => {
+        if (c) this.storage.saveColumn(block, column as Column, columnBytes(c));
+      });
+    }
+    this.summaries.clear();
+    this.columns.clear();
     this.lastBlock = -1;
-    this.last = undefined;
+    this.lastSummary = undefined;
+    this.lastColumns = undefined;
   }
 }

@@ -4,17 +4,19 @@
  *
  * Trace queries read one table (recipients) that carries the message's time, sender and client
  * IP beside each recipient. In place of an index per filter, each block of 2,048 recipient rows
- * has a summary (recipient-blocks.ts: time range, statuses, a Bloom filter of the integer keys
- * of its texts and their domains); a query walks the blocks newest first and reads the rows
- * only of those whose summary may match. A glob such as `*.example.com` is tested on the rows
- * of every block in the time range.
+ * has a summary (time range, statuses) and a column per filter of its rows' integer keys
+ * (recipient-blocks.ts); a query walks the blocks newest first, scans the columns it needs and
+ * reads only the rows that match. A glob such as `*.example.com` is tested on the rows of every
+ * block in the time range.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
 import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
 import { KeyIndex } from "./key-index.ts";
-import { BlockNotes, BlockSummary, blockRows, KEY_FIELD, type KeyField, statusMask } from "./recipient-blocks.ts";
+import {
+  BLOCK_ROWS, BlockNotes, BlockSummary, blockRows, COLUMN, type Column, columnId, columnOf, matchingRows, statusCode, statusMask,
+} from "./recipient-blocks.ts";
 import { domainKey, textKey } from "./text-key.ts";
 import type {
   EventChunk, EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
@@ -27,8 +29,9 @@ import type {
  *    recipient rows are indexed by integer keys of their texts.
  * 4: the message key index holds an integer key of the queue ID (the writer keeps keys unique).
  * 5: block summaries of recipient rows (rblocks) in place of seven recipient indexes.
+ * 6: key columns of the blocks (rcolumns) in place of a Bloom filter in the summary.
  */
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -79,14 +82,16 @@ CREATE TABLE IF NOT EXISTS recipients(
   client_ip TEXT,
   UNIQUE(message, recipient)
 );
--- What the rows of each block of recipient ids may hold (recipient-blocks.ts), for trace queries.
+-- Per block of recipient ids (recipient-blocks.ts), for trace queries: what its rows may hold,
+-- and a column of their keys per filter (id: columnId(block, column), so that one column of
+-- consecutive blocks is a range; 8 KiB each, two to a page; Int32 in the machine's byte order).
 CREATE TABLE IF NOT EXISTS rblocks(
   block INTEGER PRIMARY KEY,
   min_time INTEGER NOT NULL,
   max_time INTEGER NOT NULL,
-  statuses INTEGER NOT NULL,
-  bloom BLOB NOT NULL
+  statuses INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS rcolumns(id INTEGER PRIMARY KEY, keys BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS links(
   parent INTEGER NOT NULL,
   child_queue_id TEXT NOT NULL,
@@ -136,15 +141,19 @@ class SqliteWriter implements StoreWriter {
   constructor(db: DatabaseSync, keys?: KeyIndex) {
     this.db = db;
     this.keys = keys;
-    const loadBlock = db.prepare("SELECT min_time, max_time, statuses, bloom FROM rblocks WHERE block = ?");
-    const saveBlock = db.prepare("INSERT OR REPLACE INTO rblocks(block, min_time, max_time, statuses, bloom) VALUES(?,?,?,?,?)");
-    this.blocks = new BlockNotes(
-      (block) => {
-        const r = loadBlock.get(block) as { min_time: number; max_time: number; statuses: number; bloom: Uint8Array } | undefined;
-        return r && new BlockSummary(r.min_time, r.max_time, r.statuses, r.bloom);
+    const loadSummary = db.prepare("SELECT min_time, max_time, statuses FROM rblocks WHERE block = ?");
+    const saveSummary = db.prepare("INSERT OR REPLACE INTO rblocks(block, min_time, max_time, statuses) VALUES(?,?,?,?)");
+    const loadColumn = db.prepare("SELECT keys FROM rcolumns WHERE id = ?");
+    const saveColumn = db.prepare("INSERT OR REPLACE INTO rcolumns(id, keys) VALUES(?,?)");
+    this.blocks = new BlockNotes({
+      loadSummary(block) {
+        const r = loadSummary.get(block) as { min_time: number; max_time: number; statuses: number } | undefined;
+        return r && new BlockSummary(r.min_time, r.max_time, r.statuses);
       },
-      (block, b) => saveBlock.run(block, b.minTime, b.maxTime, b.statuses, b.bloom),
-    );
+      saveSummary: (block, b) => saveSummary.run(block, b.minTime, b.maxTime, b.statuses),
+      loadColumn: (block, column) => (loadColumn.get(columnId(block, column)) as { keys: Uint8Array } | undefined)?.keys,
+      saveColumn: (block, column, bytes) => saveColumn.run(columnId(block, column), bytes),
+    });
     this.s = {
       find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
         client_host, client_ip, sasl_username, subject, origin
@@ -187,7 +196,7 @@ class SqliteWriter implements StoreWriter {
           detail = CASE WHEN ?9 >= event_time THEN ?8 ELSE detail END,
           event_time = max(event_time, ?9),
           sender = coalesce(?10, sender), client_ip = coalesce(?11, client_ip)
-        WHERE message = ?1 AND recipient = ?2 RETURNING id`),
+        WHERE message = ?1 AND recipient = ?2 RETURNING id, status, time`),
       changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
         WHERE message = ? AND status = ? AND event_time <= ? RETURNING id`),
       dropPlaceholder: db.prepare("DELETE FROM recipients WHERE message = ? AND recipient = ''"),
@@ -240,7 +249,7 @@ class SqliteWriter implements StoreWriter {
       this.s.setStart.run(firstTime, offset, id);
       for (const e of keys.lookup(textKey(m.queueId) as number)) if (keys.idOf(e) === id) keys.setTime(e, firstTime);
     } else if (!this.s.rekeyMessage.run(firstTime, offset, id).changes) return false;
-    for (const r of this.s.rekeyRecipients.all(firstTime, offset, id) as { id: number }[]) this.blocks.of(r.id).addTime(firstTime);
+    for (const r of this.s.rekeyRecipients.all(firstTime, offset, id) as { id: number }[]) this.blocks.time(r.id, firstTime);
     return true;
   }
 
@@ -299,17 +308,19 @@ class SqliteWriter implements StoreWriter {
       r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
       r.eventTime, r.time, r.offset, r.sender ?? null, r.clientIp ?? null,
     );
-    const row = ins.changes
-      ? { id: Number(ins.lastInsertRowid) }
-      : (this.s.mergeRecipient.get(
-          r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
-          r.eventTime, r.sender ?? null, r.clientIp ?? null,
-        ) as { id: number });
-    this.blocks.row(row.id, r.time, r.status, r.recipient, r.sender, r.clientIp);
+    if (ins.changes) {
+      this.blocks.row(Number(ins.lastInsertRowid), r.time, r.status, r.recipient, r.sender, r.clientIp);
+      return;
+    }
+    const row = this.s.mergeRecipient.get(
+      r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
+      r.eventTime, r.sender ?? null, r.clientIp ?? null,
+    ) as { id: number; status: CanonicalStatus; time: number };
+    this.blocks.merged(row.id, row.time, row.status, r.sender, r.clientIp);
   }
 
   changeRecipientStatus(message: number, from: CanonicalStatus, to: CanonicalStatus, detail: string, eventTime: number): void {
-    for (const r of this.s.changeStatus.all(to, detail, eventTime, message, from, eventTime) as { id: number }[]) this.blocks.of(r.id).addStatus(to);
+    for (const r of this.s.changeStatus.all(to, detail, eventTime, message, from, eventTime) as { id: number }[]) this.blocks.status(r.id, to);
   }
 
   dropPlaceholder(message: number): void {
@@ -354,18 +365,18 @@ function busyAsUserError(err: unknown, store: string): unknown {
 }
 
 /**
- * A pattern as SQL on an address column, and the key a block must hold for it (an exact
- * address, or a domain for `*@domain`); other globs are tested on every row of the time range.
+ * A pattern as SQL on an address column, and the key a row's column must hold for it (an
+ * exact address, or a domain for `*@domain`); other globs are tested on every row of the time range.
  */
-function patternSql(col: string, field: KeyField, domainField: KeyField, p: TextPattern, params: unknown[], probes: Array<[KeyField, number]>): string {
+function patternSql(col: string, field: Column, domainField: Column, p: TextPattern, params: unknown[], keys: Array<[Column, number[]]>): string {
   switch (p.kind) {
     case "exact":
       params.push(p.value);
-      probes.push([field, textKey(p.value) as number]);
+      keys.push([field, [textKey(p.value) as number]]);
       return `${col} = ?`;
     case "domain":
       params.push(`%@${likeLiteral(p.value)}`);
-      probes.push([domainField, textKey(p.value) as number]);
+      keys.push([domainField, [textKey(p.value) as number]]);
       return `${col} LIKE ? ESCAPE '\\'`;
     case "subdomain":
       // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII).
@@ -521,18 +532,19 @@ export class SqliteStore implements Store {
   private traceRows(q: TraceQuery, limit: number): Array<TraceRow & { rid: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    /** Keys that a block's Bloom filter must hold for the block to be read. */
-    const probes: Array<[KeyField, number]> = [];
-    if (q.recipient) where.push(patternSql("r.recipient", KEY_FIELD.recipient, KEY_FIELD.recipientDomain, q.recipient, params, probes));
-    if (q.sender) where.push(patternSql("r.sender", KEY_FIELD.sender, KEY_FIELD.senderDomain, q.sender, params, probes));
+    /** Per block column, the keys a row must have there to be read. */
+    const keys: Array<[Column, number[]]> = [];
+    if (q.recipient) where.push(patternSql("r.recipient", COLUMN.recipient, COLUMN.recipientDomain, q.recipient, params, keys));
+    if (q.sender) where.push(patternSql("r.sender", COLUMN.sender, COLUMN.senderDomain, q.sender, params, keys));
     if (q.clientIp) {
       where.push("r.client_ip = ?");
       params.push(q.clientIp);
-      probes.push([KEY_FIELD.clientIp, textKey(q.clientIp) as number]);
+      keys.push([COLUMN.clientIp, [textKey(q.clientIp) as number]]);
     }
     if (q.status?.length) {
       where.push(`r.status IN (${q.status.map(() => "?").join(",")})`);
       params.push(...q.status);
+      keys.push([COLUMN.status, q.status.map(statusCode)]);
     }
     if (q.since !== undefined) {
       where.push("r.time >= ?");
@@ -557,25 +569,73 @@ export class SqliteStore implements Store {
       where.push(`r.message IN (SELECT id FROM messages WHERE ${sub.join(" AND ")})`);
       return this.rowsWhere(where, [...params, limit]);
     }
-    // Newest blocks first; a block is read only if its summary may match, and the walk ends once
-    // `limit` rows are found and no block left has a row as new as the last of them.
-    const blocks = this.db.prepare("SELECT block, max_time, statuses FROM rblocks WHERE max_time >= ? AND min_time <= ? ORDER BY max_time DESC")
+    // Newest blocks first; of a block whose summary may match, the rows whose keys match (or,
+    // without keys, every row in it) are read; the walk ends once `limit` rows are found and no
+    // block left may have a row as new as the last of them.
+    const blocks = this.db.prepare("SELECT block, max_time, statuses FROM rblocks WHERE max_time >= ? AND min_time <= ? ORDER BY block DESC")
       .all(q.since ?? Number.MIN_SAFE_INTEGER, q.until ?? Number.MAX_SAFE_INTEGER) as { block: number; max_time: number; statuses: number }[];
+    if (!blocks.length) return [];
+    /** The newest time a row of blocks[i..] may have. */
+    const later = new Float64Array(blocks.length + 1).fill(Number.NEGATIVE_INFINITY);
+    for (let i = blocks.length - 1; i >= 0; i--) later[i] = Math.max(later[i + 1], blocks[i].max_time);
     const mask = statusMask(q.status);
-    const bloomOf = this.db.prepare("SELECT bloom FROM rblocks WHERE block = ?");
-    const inBlock = this.rowsStatement([...where, "r.id BETWEEN ? AND ?"]);
-    let rows: Array<TraceRow & { rid: number }> = [];
-    for (const b of blocks) {
-      if (rows.length >= limit && b.max_time < rows[limit - 1].time) break;
-      if ((b.statuses & mask) === 0) continue;
-      if (probes.length) {
-        const summary = new BlockSummary(0, 0, 0, (bloomOf.get(b.block) as { bloom: Uint8Array }).bloom);
-        if (!probes.every(([field, key]) => summary.mayHold(field, key))) continue;
+    // The status column last: it rules out the fewest rows.
+    keys.sort((a, b) => (a[0] === COLUMN.status ? 1 : 0) - (b[0] === COLUMN.status ? 1 : 0));
+    // Each needed column of the blocks in range, read in one pass, in the walk's order.
+    const last = blocks[0].block;
+    const first = blocks[blocks.length - 1].block;
+    const columnReaders = keys.map(([column, wanted]) => ({
+      wanted,
+      rows: (this.db.prepare("SELECT id, keys FROM rcolumns WHERE id BETWEEN ? AND ? ORDER BY id DESC")
+        .iterate(columnId(first, column), columnId(last, column)) as Iterator<{ id: number; keys: Uint8Array }>),
+      at: undefined as { id: number; keys: Uint8Array } | undefined,
+      column,
+    }));
+    const columnAt = (r: (typeof columnReaders)[number], block: number): Int32Array | undefined => {
+      const id = columnId(block, r.column);
+      while (r.at === undefined || r.at.id > id) {
+        const n = r.rows.next();
+        if (n.done) return undefined;
+        r.at = n.value;
       }
-      const found = this.rowsOf(inBlock.all(...(params as any[]), ...blockRows(b.block), limit) as Record<string, any>[]);
-      if (!found.length) continue;
-      rows = rows.concat(found).sort((x, y) => y.time - x.time || y.rid - x.rid);
+      return r.at.id === id ? columnOf(r.at.keys) : undefined;
+    };
+    const inBlock = this.rowsStatement([...where, "r.id BETWEEN ? AND ?"]);
+    const byIds = this.rowsStatement([...where, "r.id IN (SELECT value FROM json_each(?))"]);
+    let rows: Array<TraceRow & { rid: number }> = [];
+    const add = (found: Record<string, any>[]) => {
+      if (!found.length) return;
+      rows = rows.concat(this.rowsOf(found)).sort((x, y) => y.time - x.time || y.rid - x.rid);
       if (rows.length > limit) rows.length = limit;
+    };
+    // Rows whose keys match, read in one statement for many blocks (a rare key has a row in a few hundred).
+    let pending: number[] = [];
+    const readPending = () => {
+      if (pending.length) add(byIds.all(...(params as any[]), JSON.stringify(pending), limit) as Record<string, any>[]);
+      pending = [];
+    };
+    try {
+      for (let i = 0; i < blocks.length; i++) {
+        const b = blocks[i];
+        if (rows.length >= limit && later[i] < rows[limit - 1].time) break;
+        if ((b.statuses & mask) === 0) continue;
+        if (!keys.length) {
+          add(inBlock.all(...(params as any[]), ...blockRows(b.block), limit) as Record<string, any>[]);
+          continue;
+        }
+        const columns: Array<[Int32Array, readonly number[]]> = [];
+        for (const r of columnReaders) {
+          const c = columnAt(r, b.block);
+          if (!c) break; // no row of the block has a value there
+          columns.push([c, r.wanted]);
+        }
+        if (columns.length < keys.length) continue;
+        for (const o of matchingRows(columns)) pending.push(b.block * BLOCK_ROWS + o);
+        if (pending.length >= limit) readPending();
+      }
+      readPending();
+    } finally {
+      for (const r of columnReaders) r.rows.return?.();
     }
     return rows;
   }

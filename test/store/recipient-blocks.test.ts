@@ -7,28 +7,45 @@ import { writePostfixLog } from "../../src/demo/postfix-log.ts";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import type { CanonicalStatus } from "../../src/logs/status.ts";
 import { openStore } from "../../src/store/open.ts";
-import { BLOCK_ROWS, BlockSummary, KEY_FIELD, statusMask } from "../../src/store/recipient-blocks.ts";
+import {
+  BLOCK_ROWS, BlockNotes, type BlockStorage, BlockSummary, blockOf, COLUMN, type Column, columnId, columnOf, matchingRows, statusCode, statusMask,
+} from "../../src/store/recipient-blocks.ts";
+import { domainKey, textKey } from "../../src/store/text-key.ts";
 import type { TextPattern, TraceQuery, TraceRow } from "../../src/store/store.ts";
 
-test("block summary: every key added is held (no false no), few others pass, and fields do not mix", () => {
-  const s = new BlockSummary();
-  const key = (i: number) => Math.imul(i, 2654435761) >>> 1;
-  for (let i = 0; i < 5000; i++) s.addKey(KEY_FIELD.recipient, key(i));
-  for (let i = 0; i < 5000; i++) assert.ok(s.mayHold(KEY_FIELD.recipient, key(i)), `key ${i}`);
-  let pass = 0;
-  for (let i = 5000; i < 105_000; i++) if (s.mayHold(KEY_FIELD.recipient, key(i))) pass++;
-  let crossed = 0;
-  for (let i = 0; i < 5000; i++) if (s.mayHold(KEY_FIELD.sender, key(i))) crossed++;
-  console.log(`# block filter at 5,000 keys: ${(pass / 1000).toFixed(2)}% of absent keys pass, ${(crossed / 50).toFixed(2)}% of another field's`);
-  assert.ok(pass < 3000, `false maybe rate ${pass / 1000}%`);
-  assert.ok(crossed < 150);
-  s.addStatus("failed");
-  assert.ok(s.mayHaveStatus(statusMask(["failed", "pending"])));
-  assert.ok(!s.mayHaveStatus(statusMask(["delivered"])));
-  assert.ok(s.mayHaveStatus(statusMask(undefined)));
-  s.addTime(50);
-  s.addTime(10);
-  assert.deepEqual([s.minTime, s.maxTime], [10, 50]);
+test("block notes: columns hold each row's keys, rewritten when the row changes; summaries only grow; written at flush and read back", () => {
+  const stored = new Map<string, unknown>();
+  const storage: BlockStorage = {
+    loadSummary: (b) => stored.get(`s${b}`) as BlockSummary | undefined,
+    saveSummary: (b, s) => void stored.set(`s${b}`, new BlockSummary(s.minTime, s.maxTime, s.statuses)),
+    loadColumn: (b, c) => stored.get(`c${b}.${c}`) as Uint8Array | undefined,
+    saveColumn: (b, c, bytes) => void stored.set(`c${b}.${c}`, bytes.slice()),
+  };
+  let notes = new BlockNotes(storage);
+  notes.row(5, 1000, "pending", "Bob@Example.COM", undefined, "192.0.2.1");
+  notes.row(BLOCK_ROWS + 1, 3000, "delivered", "carol@example.org", "a@b.example", null);
+  notes.flush();
+  notes = new BlockNotes(storage); // a later batch
+  notes.merged(5, 900, "failed", "alice@example.net", undefined);
+  notes.row(6, 1100, "delivered", "dan@example.com", "x@y.example", "192.0.2.1");
+  notes.flush();
+  const col = (b: number, c: number) => columnOf(stored.get(`c${b}.${c}`) as Uint8Array | undefined);
+  const rowsWith = (b: number, c: number, v: number | null) => matchingRows([[col(b, c), [v as number]]]);
+  assert.deepEqual(rowsWith(0, COLUMN.recipient, textKey("bob@example.com")), [5], "case folded");
+  assert.deepEqual(rowsWith(0, COLUMN.recipientDomain, textKey("example.com")), [5, 6]);
+  assert.deepEqual(rowsWith(0, COLUMN.sender, textKey("alice@example.net")), [5], "learned in the later batch");
+  assert.deepEqual(rowsWith(0, COLUMN.clientIp, textKey("192.0.2.1")), [5, 6], "kept where the merge had none");
+  assert.deepEqual(rowsWith(0, COLUMN.status, statusCode("failed")), [5], "the new status replaces the old");
+  assert.deepEqual(rowsWith(0, COLUMN.status, statusCode("pending")), []);
+  assert.deepEqual(matchingRows([[col(0, COLUMN.recipientDomain), [textKey("example.com") as number]], [col(0, COLUMN.status), [statusCode("delivered"), statusCode("resolved")]]]), [6]);
+  assert.deepEqual(rowsWith(1, COLUMN.sender, textKey("a@b.example")), [1]);
+  assert.deepEqual(rowsWith(1, COLUMN.clientIp, textKey("192.0.2.1")), [], "no value is no match");
+  const s0 = storage.loadSummary(0) as BlockSummary;
+  assert.deepEqual([s0.minTime, s0.maxTime], [900, 1100]);
+  assert.ok(s0.mayHaveStatus(statusMask(["pending"])), "a summary keeps old statuses");
+  assert.ok(s0.mayHaveStatus(statusMask(["failed"])) && !s0.mayHaveStatus(statusMask(["quarantined", "filtered"])));
+  assert.ok(s0.mayHaveStatus(statusMask(undefined)));
+  assert.deepEqual([blockOf(BLOCK_ROWS - 1), blockOf(BLOCK_ROWS)], [0, 1]);
 });
 
 /** What a trace must return, computed from every stored row without the block summaries. */
@@ -69,11 +86,24 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     const db = (store as any).db;
     const n = (db.prepare("SELECT count(*) AS n FROM recipients").get() as { n: number }).n;
     assert.ok(n > 4 * BLOCK_ROWS, `${n} recipient rows: several blocks`);
-    // Every row lies within its block's summary: time range and status set.
-    const bits = ["delivered", "failed", "pending", "expanded", "quarantined", "filtered", "resolved"].map((st, i) => `WHEN '${st}' THEN ${1 << i}`).join(" ");
-    const outside = db.prepare(`SELECT count(*) AS n FROM recipients r LEFT JOIN rblocks b ON b.block = r.id / ${BLOCK_ROWS}
-      WHERE b.block IS NULL OR r.time < b.min_time OR r.time > b.max_time OR (b.statuses & CASE r.status ${bits} END) = 0`).get() as { n: number };
-    assert.equal(outside.n, 0, "rows outside their block's summary");
+    // Every row lies within its block's summary, and each column holds its keys.
+    const summaries = new Map((db.prepare("SELECT * FROM rblocks").all() as any[]).map((b) => [b.block, b]));
+    const columns = new Map((db.prepare("SELECT id, keys FROM rcolumns").all() as any[]).map((c) => [c.id, columnOf(c.keys)]));
+    let checked = 0;
+    for (const r of db.prepare("SELECT id, time, status, recipient, sender, client_ip FROM recipients").all() as any[]) {
+      const b = blockOf(r.id);
+      const sum = summaries.get(b);
+      assert.ok(sum && r.time >= sum.min_time && r.time <= sum.max_time && sum.statuses & (1 << statusCode(r.status)), `row ${r.id} in its summary`);
+      const at = (c: number) => columns.get(columnId(b, c as Column))?.[r.id - b * BLOCK_ROWS] ?? -1;
+      const expect = (v: number | null) => v ?? -1;
+      assert.deepEqual(
+        [at(COLUMN.recipient), at(COLUMN.recipientDomain), at(COLUMN.sender), at(COLUMN.senderDomain), at(COLUMN.clientIp), at(COLUMN.status)],
+        [expect(textKey(r.recipient)), expect(domainKey(r.recipient)), expect(textKey(r.sender)), expect(domainKey(r.sender)), expect(textKey(r.client_ip)), statusCode(r.status)],
+        `row ${r.id}'s columns`,
+      );
+      checked++;
+    }
+    assert.equal(checked, n);
     // Every row, newest first, read without the summaries: the message-id path reads no blocks.
     const all: TraceRow[] = (db.prepare(`SELECT r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn,
       r.relay, r.detail, r.client_ip, m.size, m.subject, r.message FROM recipients r JOIN messages m ON m.id = r.message
