@@ -4,8 +4,10 @@
  * Recipient rows are numbered in the order they are written, so a block (BLOCK_ROWS rows of
  * consecutive ids) holds rows of about the same time. Each block has a summary (the range of
  * its rows' times and the set of their statuses) and, per filter, a column: for each row of the
- * block, the integer key (textKey) of its recipient, recipient domain, sender, sender domain,
- * client IP, or its status. A trace query walks the blocks newest first, skips those whose
+ * block, 16 bits of the integer key (textKey) of its recipient, recipient domain, sender,
+ * sender domain, client IP, or its status. (16 bits: a column is 4,000 bytes, four to a 16 KiB
+ * page; a key shares its 16 bits with another in one row of 65,535, which the query's test of
+ * the row's text turns away.) A trace query walks the blocks newest first, skips those whose
  * summary rules it out, scans the few kilobytes of the columns its filters need, reads only the
  * rows whose keys match (and tests their texts), and stops once it has its rows and no block
  * left can hold newer ones.
@@ -20,7 +22,8 @@
 import { CANONICAL_STATUSES, type CanonicalStatus } from "../logs/status.ts";
 import { domainKey, textKey } from "./text-key.ts";
 
-export const BLOCK_ROWS = 2048;
+/** Rows per block: four columns of 2-byte values, with SQLite's cell headers, fit a 16 KiB page. */
+export const BLOCK_ROWS = 2000;
 
 /** The columns of a block; the numbers are stored (with the block number they key a column's row). */
 export const COLUMN = { recipient: 1, recipientDomain: 2, sender: 3, senderDomain: 4, clientIp: 5, status: 6 } as const;
@@ -31,8 +34,16 @@ export function columnId(block: number, column: Column): number {
   return column * 2 ** 32 + block;
 }
 
-/** A column's value for a row without one (textKey is never negative). */
-const NONE = -1;
+/** A column's value for a row without one. */
+const NONE = 0;
+
+/** A key (textKey) as a column holds it: 1..65535, mixed first (textKey's low bits are weak). */
+export function columnKey(key: number | null): number {
+  if (key === null) return NONE;
+  let h = Math.imul(key, 0x9e3779b1);
+  h ^= h >>> 15;
+  return ((h >>> 0) % 65535) + 1;
+}
 
 const STATUS_CODE = new Map<string, number>(CANONICAL_STATUSES.map((s, i) => [s, i + 1]));
 
@@ -59,14 +70,14 @@ export function blockRows(block: number): [first: number, last: number] {
 }
 
 /** The stored form of a column (its bytes), and back. */
-export function columnBytes(c: Int32Array): Uint8Array {
+export function columnBytes(c: Uint16Array): Uint8Array {
   return new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
 }
 /** A column from its stored bytes (a view of them when they allow), or one with no values. */
-export function columnOf(bytes: Uint8Array | undefined): Int32Array {
-  if (bytes && bytes.byteLength === BLOCK_ROWS * 4 && bytes.byteOffset % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, BLOCK_ROWS);
-  const c = new Int32Array(BLOCK_ROWS).fill(NONE);
-  if (bytes) c.set(new Int32Array(bytes.slice(0, Math.min(bytes.byteLength, BLOCK_ROWS * 4) & ~3).buffer));
+export function columnOf(bytes: Uint8Array | undefined): Uint16Array {
+  if (bytes && bytes.byteLength === BLOCK_ROWS * 2 && bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, BLOCK_ROWS);
+  const c = new Uint16Array(BLOCK_ROWS);
+  if (bytes) c.set(new Uint16Array(bytes.slice(0, Math.min(bytes.byteLength, BLOCK_ROWS * 2) & ~1).buffer));
   return c;
 }
 
@@ -74,7 +85,7 @@ export function columnOf(bytes: Uint8Array | undefined): Int32Array {
  * Offsets (within the block) of the rows whose value in each column is one of the wanted
  * values. The first column should be the most selective: the others are read only where it matches.
  */
-export function matchingRows(columns: ReadonlyArray<[column: Int32Array, wanted: readonly number[]]>): number[] {
+export function matchingRows(columns: ReadonlyArray<[column: Uint16Array, wanted: readonly number[]]>): number[] {
   const out: number[] = [];
   const [c0, w0] = columns[0];
   const one = w0.length === 1 ? w0[0] : NONE;
@@ -131,10 +142,10 @@ export class BlockNotes {
   private readonly storage: BlockStorage;
   private readonly summaries = new Map<number, BlockSummary>();
   /** Per block, its columns read or written in this batch (index: Column). */
-  private readonly columns = new Map<number, Array<Int32Array | undefined>>();
+  private readonly columns = new Map<number, Array<Uint16Array | undefined>>();
   private lastBlock = -1;
   private lastSummary: BlockSummary | undefined;
-  private lastColumns: Array<Int32Array | undefined> | undefined;
+  private lastColumns: Array<Uint16Array | undefined> | undefined;
 
   constructor(storage: BlockStorage) {
     this.storage = storage;
@@ -153,18 +164,19 @@ export class BlockNotes {
     this.lastColumns = this.columns.get(block);
   }
 
-  private set(rowId: number, column: Column, value: number | null): void {
-    const cols = this.lastColumns as Array<Int32Array | undefined>;
+  /** Sets a row's value in a column (a columnKey, or a status code). */
+  private set(rowId: number, column: Column, value: number): void {
+    const cols = this.lastColumns as Array<Uint16Array | undefined>;
     let c = cols[column];
     if (!c) c = cols[column] = columnOf(this.storage.loadColumn(this.lastBlock, column));
-    c[rowId - this.lastBlock * BLOCK_ROWS] = value ?? NONE;
+    c[rowId - this.lastBlock * BLOCK_ROWS] = value;
   }
 
   /** A row as inserted. */
   row(rowId: number, time: number, status: CanonicalStatus, recipient: string, sender: string | null | undefined, clientIp: string | null | undefined): void {
     this.touch(blockOf(rowId));
-    this.set(rowId, COLUMN.recipient, textKey(recipient));
-    this.set(rowId, COLUMN.recipientDomain, domainKey(recipient));
+    this.set(rowId, COLUMN.recipient, columnKey(textKey(recipient)));
+    this.set(rowId, COLUMN.recipientDomain, columnKey(domainKey(recipient)));
     this.merged(rowId, time, status, sender, clientIp);
   }
 
@@ -180,10 +192,10 @@ export class BlockNotes {
   origin(rowId: number, sender: string | null | undefined, clientIp: string | null | undefined): void {
     this.touch(blockOf(rowId));
     if (sender !== null && sender !== undefined) {
-      this.set(rowId, COLUMN.sender, textKey(sender));
-      this.set(rowId, COLUMN.senderDomain, domainKey(sender));
+      this.set(rowId, COLUMN.sender, columnKey(textKey(sender)));
+      this.set(rowId, COLUMN.senderDomain, columnKey(domainKey(sender)));
     }
-    if (clientIp !== null && clientIp !== undefined) this.set(rowId, COLUMN.clientIp, textKey(clientIp));
+    if (clientIp !== null && clientIp !== undefined) this.set(rowId, COLUMN.clientIp, columnKey(textKey(clientIp)));
   }
 
   status(rowId: number, status: CanonicalStatus): void {

@@ -3,8 +3,8 @@
  * write batch, prepared statements only.
  *
  * Trace queries read one table (recipients) that carries the message's time, sender and client
- * IP beside each recipient. In place of an index per filter, each block of 2,048 recipient rows
- * has a summary (time range, statuses) and a column per filter of its rows' integer keys
+ * IP beside each recipient. In place of an index per filter, each block of 2,000 recipient rows
+ * has a summary (time range, statuses) and a column per filter of 16 bits of its rows' keys
  * (recipient-blocks.ts); a query walks the blocks newest first, scans the columns it needs and
  * reads only the rows that match. A glob such as `*.example.com` is tested on the rows of every
  * block in the time range.
@@ -15,7 +15,7 @@ import type { CanonicalStatus } from "../logs/status.ts";
 import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
 import { KeyIndex } from "./key-index.ts";
 import {
-  BLOCK_ROWS, BlockNotes, BlockSummary, blockRows, COLUMN, type Column, columnId, columnOf, matchingRows, statusCode, statusMask,
+  BLOCK_ROWS, BlockNotes, BlockSummary, blockRows, COLUMN, type Column, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
 } from "./recipient-blocks.ts";
 import { domainKey, textKey } from "./text-key.ts";
 import type {
@@ -30,8 +30,9 @@ import type {
  * 4: the message key index holds an integer key of the queue ID (the writer keeps keys unique).
  * 5: block summaries of recipient rows (rblocks) in place of seven recipient indexes.
  * 6: key columns of the blocks (rcolumns) in place of a Bloom filter in the summary.
+ * 7: 16-bit column keys, 2,000 rows per block.
  */
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -84,7 +85,7 @@ CREATE TABLE IF NOT EXISTS recipients(
 );
 -- Per block of recipient ids (recipient-blocks.ts), for trace queries: what its rows may hold,
 -- and a column of their keys per filter (id: columnId(block, column), so that one column of
--- consecutive blocks is a range; 8 KiB each, two to a page; Int32 in the machine's byte order).
+-- consecutive blocks is a range; 4,000 bytes each, four to a page; Uint16 in the machine's byte order).
 CREATE TABLE IF NOT EXISTS rblocks(
   block INTEGER PRIMARY KEY,
   min_time INTEGER NOT NULL,
@@ -372,11 +373,11 @@ function patternSql(col: string, field: Column, domainField: Column, p: TextPatt
   switch (p.kind) {
     case "exact":
       params.push(p.value);
-      keys.push([field, [textKey(p.value) as number]]);
+      keys.push([field, [columnKey(textKey(p.value))]]);
       return `${col} = ?`;
     case "domain":
       params.push(`%@${likeLiteral(p.value)}`);
-      keys.push([domainField, [textKey(p.value) as number]]);
+      keys.push([domainField, [columnKey(textKey(p.value))]]);
       return `${col} LIKE ? ESCAPE '\\'`;
     case "subdomain":
       // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII).
@@ -539,7 +540,7 @@ export class SqliteStore implements Store {
     if (q.clientIp) {
       where.push("r.client_ip = ?");
       params.push(q.clientIp);
-      keys.push([COLUMN.clientIp, [textKey(q.clientIp) as number]]);
+      keys.push([COLUMN.clientIp, [columnKey(textKey(q.clientIp))]]);
     }
     if (q.status?.length) {
       where.push(`r.status IN (${q.status.map(() => "?").join(",")})`);
@@ -591,7 +592,7 @@ export class SqliteStore implements Store {
       at: undefined as { id: number; keys: Uint8Array } | undefined,
       column,
     }));
-    const columnAt = (r: (typeof columnReaders)[number], block: number): Int32Array | undefined => {
+    const columnAt = (r: (typeof columnReaders)[number], block: number): Uint16Array | undefined => {
       const id = columnId(block, r.column);
       while (r.at === undefined || r.at.id > id) {
         const n = r.rows.next();
@@ -623,7 +624,7 @@ export class SqliteStore implements Store {
           add(inBlock.all(...(params as any[]), ...blockRows(b.block), limit) as Record<string, any>[]);
           continue;
         }
-        const columns: Array<[Int32Array, readonly number[]]> = [];
+        const columns: Array<[Uint16Array, readonly number[]]> = [];
         for (const r of columnReaders) {
           const c = columnAt(r, b.block);
           if (!c) break; // no row of the block has a value there

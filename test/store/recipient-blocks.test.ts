@@ -8,7 +8,7 @@ import { ingestFiles } from "../../src/logs/ingest.ts";
 import type { CanonicalStatus } from "../../src/logs/status.ts";
 import { openStore } from "../../src/store/open.ts";
 import {
-  BLOCK_ROWS, BlockNotes, type BlockStorage, BlockSummary, blockOf, COLUMN, type Column, columnId, columnOf, matchingRows, statusCode, statusMask,
+  BLOCK_ROWS, BlockNotes, type BlockStorage, BlockSummary, blockOf, COLUMN, type Column, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
 } from "../../src/store/recipient-blocks.ts";
 import { domainKey, textKey } from "../../src/store/text-key.ts";
 import type { TextPattern, TraceQuery, TraceRow } from "../../src/store/store.ts";
@@ -30,16 +30,16 @@ test("block notes: columns hold each row's keys, rewritten when the row changes;
   notes.row(6, 1100, "delivered", "dan@example.com", "x@y.example", "192.0.2.1");
   notes.flush();
   const col = (b: number, c: number) => columnOf(stored.get(`c${b}.${c}`) as Uint8Array | undefined);
-  const rowsWith = (b: number, c: number, v: number | null) => matchingRows([[col(b, c), [v as number]]]);
-  assert.deepEqual(rowsWith(0, COLUMN.recipient, textKey("bob@example.com")), [5], "case folded");
-  assert.deepEqual(rowsWith(0, COLUMN.recipientDomain, textKey("example.com")), [5, 6]);
-  assert.deepEqual(rowsWith(0, COLUMN.sender, textKey("alice@example.net")), [5], "learned in the later batch");
-  assert.deepEqual(rowsWith(0, COLUMN.clientIp, textKey("192.0.2.1")), [5, 6], "kept where the merge had none");
+  const rowsWith = (b: number, c: number, v: number) => matchingRows([[col(b, c), [v]]]);
+  assert.deepEqual(rowsWith(0, COLUMN.recipient, columnKey(textKey("bob@example.com"))), [5], "case folded");
+  assert.deepEqual(rowsWith(0, COLUMN.recipientDomain, columnKey(textKey("example.com"))), [5, 6]);
+  assert.deepEqual(rowsWith(0, COLUMN.sender, columnKey(textKey("alice@example.net"))), [5], "learned in the later batch");
+  assert.deepEqual(rowsWith(0, COLUMN.clientIp, columnKey(textKey("192.0.2.1"))), [5, 6], "kept where the merge had none");
   assert.deepEqual(rowsWith(0, COLUMN.status, statusCode("failed")), [5], "the new status replaces the old");
   assert.deepEqual(rowsWith(0, COLUMN.status, statusCode("pending")), []);
-  assert.deepEqual(matchingRows([[col(0, COLUMN.recipientDomain), [textKey("example.com") as number]], [col(0, COLUMN.status), [statusCode("delivered"), statusCode("resolved")]]]), [6]);
-  assert.deepEqual(rowsWith(1, COLUMN.sender, textKey("a@b.example")), [1]);
-  assert.deepEqual(rowsWith(1, COLUMN.clientIp, textKey("192.0.2.1")), [], "no value is no match");
+  assert.deepEqual(matchingRows([[col(0, COLUMN.recipientDomain), [columnKey(textKey("example.com"))]], [col(0, COLUMN.status), [statusCode("delivered"), statusCode("resolved")]]]), [6]);
+  assert.deepEqual(rowsWith(1, COLUMN.sender, columnKey(textKey("a@b.example"))), [1]);
+  assert.deepEqual(rowsWith(1, COLUMN.clientIp, columnKey(textKey("192.0.2.1"))), [], "no value is no match");
   const s0 = storage.loadSummary(0) as BlockSummary;
   assert.deepEqual([s0.minTime, s0.maxTime], [900, 1100]);
   assert.ok(s0.mayHaveStatus(statusMask(["pending"])), "a summary keeps old statuses");
@@ -94,8 +94,8 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
       const b = blockOf(r.id);
       const sum = summaries.get(b);
       assert.ok(sum && r.time >= sum.min_time && r.time <= sum.max_time && sum.statuses & (1 << statusCode(r.status)), `row ${r.id} in its summary`);
-      const at = (c: number) => columns.get(columnId(b, c as Column))?.[r.id - b * BLOCK_ROWS] ?? -1;
-      const expect = (v: number | null) => v ?? -1;
+      const at = (c: number) => columns.get(columnId(b, c as Column))?.[r.id - b * BLOCK_ROWS] ?? 0;
+      const expect = columnKey;
       assert.deepEqual(
         [at(COLUMN.recipient), at(COLUMN.recipientDomain), at(COLUMN.sender), at(COLUMN.senderDomain), at(COLUMN.clientIp), at(COLUMN.status)],
         [expect(textKey(r.recipient)), expect(domainKey(r.recipient)), expect(textKey(r.sender)), expect(domainKey(r.sender)), expect(textKey(r.client_ip)), statusCode(r.status)],
