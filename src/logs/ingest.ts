@@ -6,7 +6,7 @@
  */
 import { createReadStream, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { StringDecoder } from "node:string_decoder";
+import { isAscii } from "node:buffer";
 import type { Readable } from "node:stream";
 import { describeError } from "../core/errors.ts";
 import type { Store } from "../store/store.ts";
@@ -61,9 +61,38 @@ function openInput(path: string, stdin: Readable | undefined): { stream: Readabl
   return { stream: createReadStream(path, { highWaterMark: CHUNK }), total: st.size, mtime: st.mtimeMs };
 }
 
-/** Yields arrays of lines; detects gzip by its magic bytes, not by the file name. */
+/**
+ * Where the last whole UTF-8 character of `buf` ends: before a multi-byte character that the
+ * next chunk completes. (Bytes that are no UTF-8 at all become U+FFFD when decoded, as before.)
+ */
+export function utf8CompleteEnd(buf: Buffer): number {
+  const n = buf.length;
+  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
+    const b = buf[i];
+    if (b < 0x80) return n;
+    if (b >= 0xc0) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return i + need > n ? i : n;
+    }
+  }
+  return n;
+}
+
+/**
+ * Yields arrays of lines; detects gzip by its magic bytes, not by the file name. A chunk of
+ * ASCII (nearly every chunk of a mail log) is read as Latin-1, a plain copy, instead of going
+ * through a UTF-8 decoder.
+ */
 async function* lineBatches(stream: Readable, onBytes: (n: number) => void): AsyncGenerator<string[]> {
-  const decoder = new StringDecoder("utf8");
+  let carry: Buffer | undefined; // the start of a UTF-8 character cut by the chunk's end
+  const decode = (chunk: Buffer): string => {
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = undefined;
+    if (isAscii(buf)) return buf.toString("latin1");
+    const end = utf8CompleteEnd(buf);
+    if (end < buf.length) carry = Buffer.from(buf.subarray(end));
+    return buf.toString("utf8", 0, end);
+  };
   let rest = "";
   let source: AsyncIterable<Buffer> = stream;
   let first = true;
@@ -98,13 +127,13 @@ async function* lineBatches(stream: Readable, onBytes: (n: number) => void): Asy
   }
   for await (const chunk of source) {
     if (first) onBytes((chunk as Buffer).length);
-    const text = rest + decoder.write(chunk as Buffer);
+    const text = rest + decode(chunk as Buffer);
     const lines = text.split("\n");
     rest = lines.pop() ?? "";
     if (rest.length > MAX_LINE) rest = rest.slice(0, MAX_LINE);
     yield lines;
   }
-  const last = rest + decoder.end();
+  const last = rest + (carry ? carry.toString("utf8") : "");
   if (last) yield [last];
 }
 

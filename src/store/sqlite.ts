@@ -222,7 +222,9 @@ class SqliteWriter implements StoreWriter {
    */
   private nearest(host: string, queueId: string, when: (t: number) => boolean, order: 1 | -1): StoredMessage | undefined {
     const keys = this.keys as KeyIndex;
-    const entries = keys.lookup(textKey(queueId) as number).filter((e) => when(keys.timeOf(e)));
+    const all = keys.lookup(textKey(queueId) as number);
+    if (all.length === 0) return undefined; // nearly every new queue ID
+    const entries = all.filter((e) => when(keys.timeOf(e)));
     entries.sort((a, b) => order * (keys.timeOf(a) - keys.timeOf(b)));
     for (const e of entries) {
       const m = this.stored(this.s.byId.get(keys.idOf(e)) as Record<string, any> | undefined);
