@@ -15,7 +15,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -47,10 +47,14 @@ const db = join(work, "bench.db");
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
+// The targets are for one core: every timed tool runs pinned to the same one (the last), so
+// that neither V8's helper threads (parallel GC) nor anything else borrows a second core.
+const PIN = existsSync("/usr/bin/taskset") ? ["/usr/bin/taskset", "-c", String(availableParallelism() - 1)] : [];
+
 function timed(cmd: string, argv: string[]): { seconds: number; maxRssKb: number; status: number; stdout: string; stderr: string } {
   // %M: peak RSS in KB (GNU time), on the last stderr line; wall time measured here (finer than %e).
   const t0 = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", cmd, ...argv], { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 << 20 });
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", ...PIN, cmd, ...argv], { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 << 20 });
   const err = String(r.stderr);
   const m = /TIME ([\d.]+) (\d+)\s*$/.exec(err);
   if (!m) throw new Error(`could not time ${cmd}: ${err.slice(-500)}`);
@@ -125,7 +129,7 @@ async function main(): Promise<void> {
 
   const rate = (s: number) => g.lines / Math.max(s, 0.001);
   console.log("");
-  console.log(`ingest (one process, bin/mailtrace ingest into a fresh SQLite store; best of ${rounds.length}):`);
+  console.log(`ingest (one process, bin/mailtrace ingest into a fresh SQLite store; best of ${rounds.length}${PIN.length ? `; every tool pinned to CPU ${PIN[2]}` : "; not pinned: taskset missing"}):`);
   console.log(`  wc -l        ${wc.seconds.toFixed(2).padStart(7)} s  ${fmt(rate(wc.seconds)).padStart(12)} lines/s   (floor)`);
   if (pfl) console.log(`  pflogsumm    ${pfl.seconds.toFixed(2).padStart(7)} s  ${fmt(rate(pfl.seconds)).padStart(12)} lines/s   (baseline)`);
   else console.log("  pflogsumm    not installed (apt-get install pflogsumm)");
