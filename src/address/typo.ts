@@ -230,6 +230,6 @@ export function suggestAddress(raw: string): Suggestion | undefined {
   return { address, reasons: [...reasons] };
 }
 
-function popularOrSuffix(from: string, to: string): string {
+function popularOrSuffix(_from: string, to: string): string {
   return POPULAR_DOMAINS.includes(to) ? "misspelled-domain" : "misspelled-tld";
 }

@@ -69,7 +69,7 @@ export function splitMails(bytes: Uint8Array): Uint8Array[] {
   let pos = text.indexOf("\nFrom ");
   while (pos >= 0) {
     const lineStart = pos + 1;
-    let nl = text.indexOf(10, lineStart);
+    const nl = text.indexOf(10, lineStart);
     if (nl < 0) break;
     const line = text.toString("latin1", lineStart, Math.min(nl, lineStart + 200));
     const next = text.toString("latin1", nl + 1, Math.min(text.length, nl + 200)).split("\n")[0];

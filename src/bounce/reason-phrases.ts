@@ -202,7 +202,7 @@ const contenterror: Phrases = [
   /\bheader size exceeds maximum\b/,
   /\b(?:invalid|malformed) mime\b/,
   /\bmime complexity\b/,
-  /\btoo many (?:received|\"received\"):? headers\b/,
+  /\btoo many (?:received|"received"):? headers\b/,
   /\bimproperly-formatted binary content\b/,
   /\bunnecessary base64 encoding\b/,
   /\binvalid characters\b/,
@@ -547,7 +547,7 @@ function combined(reason: Reason): RegExp | null {
   let re = COMBINED.get(reason);
   if (re === undefined) {
     const list = PHRASES[reason];
-    re = list && list.length ? alternation(list) : null;
+    re = list?.length ? alternation(list) : null;
     COMBINED.set(reason, re);
   }
   return re;

@@ -70,7 +70,7 @@ export function readDeliveryStatus(text: string): DeliveryRecord[] {
           arrival = value;
           break;
         case "final-recipient":
-          if (cur && cur.recipient) {
+          if (cur?.recipient) {
             // Two recipients in one block (no blank line between them).
             records.push(cur);
           }
@@ -147,7 +147,7 @@ function inlineDeliveryStatus(text: string): string {
   const i = text.search(/^(Final-Recipient|Original-Recipient)\s*:/im);
   if (i < 0) return "";
   const before = text.lastIndexOf("\n\n", i);
-  return text.slice(before < 0 ? 0 : before);
+  return text.slice(Math.max(before, 0));
 }
 
 /** RFC 3464: read the delivery-status part(s). */

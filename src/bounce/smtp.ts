@@ -53,7 +53,7 @@ export function findStatus(text: string, klass = ""): string {
   return found.reduce((a, b) => preferStatus(a, b, ""));
 }
 
-const REPLY_IN_TEXT = /(?<![\d.\-/:#=])([245][0-5][0-9])(?=[ \-]|$)(?![\-.]\d+\.\d+\.\d+\.\d)/gm;
+const REPLY_IN_TEXT = /(?<![\d.\-/:#=])([245][0-5][0-9])(?=[ -]|$)(?![-.]\d+\.\d+\.\d+\.\d)/gm;
 
 /** The SMTP reply code in a text, or "". A status class narrows the choice. */
 export function findReplyCode(text: string, statusClass = ""): string {

@@ -391,7 +391,7 @@ function smtpArrival(
   const mid = g.messageId(tt, o.sender.split("@")[1] || MYHOSTNAME);
   g.at(tt, "cleanup", cpid, `${qid}: message-id=${mid}`);
   if (o.hold) {
-    g.at(tt + 1, "cleanup", cpid, `${qid}: hold: header Subject: ${o.subject} from ${o.client.name}[${o.client.ip}]; from=<${o.sender}> to=<${o.rcpts[0]}> proto=ESMTP helo=<${o.client.name === "unknown" ? "[" + o.client.ip + "]" : o.client.name}>: Quarantined: suspicious subject`);
+    g.at(tt + 1, "cleanup", cpid, `${qid}: hold: header Subject: ${o.subject} from ${o.client.name}[${o.client.ip}]; from=<${o.sender}> to=<${o.rcpts[0]}> proto=ESMTP helo=<${o.client.name === "unknown" ? `[${o.client.ip}]` : o.client.name}>: Quarantined: suspicious subject`);
   }
   tt += 2 + r.int(20);
   if (!o.hold) g.at(tt, "qmgr", qmgrPid(g), `${qid}: from=<${o.sender}>, size=${o.size}, nrcpt=${o.rcpts.length} (queue active)`);
@@ -521,7 +521,7 @@ function inbound(g: LogState, t: number): void {
   const a = smtpArrival(g, t, { client, sender, rcpts, size: 3000 + r.int(200000), subject, postscreen: true, hold });
   if (hold) return; // stays in the hold queue
   const filtered = r.chance(0.8);
-  let tt = a.queued + 300 + r.int(2500);
+  const tt = a.queued + 300 + r.int(2500);
   if (filtered) {
     // smtp to amavisd, which re-injects through 127.0.0.1:10025 under a new queue ID.
     const ipid = g.pid();

@@ -31,7 +31,7 @@ export function isSpfRecord(txt: string): boolean {
 
 /** RFC 7208 7.1 macro-string: every "%" starts %%, %_, %- or a well-formed %{...}. */
 function macroError(s: string): string | undefined {
-  const rest = s.replace(/%\{[slodiphcrtv]\d*r?[-.+,\/_=]*\}|%%|%_|%-/gi, "");
+  const rest = s.replace(/%\{[slodiphcrtv]\d*r?[-.+,/_=]*\}|%%|%_|%-/gi, "");
   if (rest.includes("%")) return "bad macro";
   if (/[^\x21-\x7e]/.test(s)) return "invalid character";
   return undefined;

@@ -131,7 +131,7 @@ function ipIn(text: string): string | null {
     const v4 = new RegExp(`^${IPV4.source}`).exec(inner);
     if (v4) return v4[0];
     const v6 = new RegExp(`^${IPV6.source}`, "i").exec(inner);
-    if (v6 && v6[0].includes(":")) return v6[0];
+    if (v6?.[0].includes(":")) return v6[0];
   }
   const v4 = new RegExp(`(?:^|[\\s(,@\\[])(${IPV4.source})(?::\\d+)?(?=$|[\\s),\\]])`).exec(text);
   if (v4) return v4[1];

@@ -180,7 +180,7 @@ export class Correlator {
     const start = fact.kind === "client" || fact.kind === "pickup";
     const ev = this.event(env, fact, raw);
     const m = this.messageFor(env, qid, start, ev);
-    m.lastTime = env.time > m.lastTime ? env.time : m.lastTime;
+    m.lastTime = Math.max(env.time, m.lastTime);
     // A line this entry has already (the same file again, overlapping files): its fact is an
     // idempotent merge, its event is not stored twice.
     if (!this.hasLine(m, ev)) {

@@ -9,7 +9,7 @@
  * reads only the rows that match. A glob such as `*.example.com` is tested on the rows of every
  * block in the time range.
  */
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { UserError } from "../core/errors.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
 import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
@@ -17,7 +17,7 @@ import { KeyIndex } from "./key-index.ts";
 import {
   BLOCK_ROWS, BlockNotes, BlockSummary, blockRows, COLUMN, type Column, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
 } from "./recipient-blocks.ts";
-import { domainKey, textKey } from "./text-key.ts";
+import { textKey } from "./text-key.ts";
 import type {
   EventChunk, EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
@@ -33,6 +33,9 @@ import type {
  * 7: 16-bit column keys, 2,000 rows per block.
  */
 const SCHEMA_VERSION = 7;
+
+// biome-ignore lint/suspicious/noExplicitAny: a row of node:sqlite, read by column name where its statement is written
+type SqlRow = Record<string, any>;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -208,12 +211,12 @@ class SqliteWriter implements StoreWriter {
 
   findMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
     if (this.keys) return this.nearest(host, queueId, (t) => t <= time, -1);
-    return this.stored(this.s.find.get(textKey(queueId), queueId, host, time) as Record<string, any> | undefined);
+    return this.stored(this.s.find.get(textKey(queueId), queueId, host, time) as SqlRow | undefined);
   }
 
   findNextMessage(host: string, queueId: string, time: number): StoredMessage | undefined {
     if (this.keys) return this.nearest(host, queueId, (t) => t > time, 1);
-    return this.stored(this.s.findNext.get(textKey(queueId), queueId, host, time) as Record<string, any> | undefined);
+    return this.stored(this.s.findNext.get(textKey(queueId), queueId, host, time) as SqlRow | undefined);
   }
 
   /**
@@ -227,7 +230,7 @@ class SqliteWriter implements StoreWriter {
     const entries = all.filter((e) => when(keys.timeOf(e)));
     entries.sort((a, b) => order * (keys.timeOf(a) - keys.timeOf(b)));
     for (const e of entries) {
-      const m = this.stored(this.s.byId.get(keys.idOf(e)) as Record<string, any> | undefined);
+      const m = this.stored(this.s.byId.get(keys.idOf(e)) as SqlRow | undefined);
       if (m && m.host === host && m.queueId === queueId) return m;
     }
     return undefined;
@@ -238,7 +241,7 @@ class SqliteWriter implements StoreWriter {
     const keys = this.keys as KeyIndex;
     for (const e of keys.lookupStart(textKey(m.queueId) as number, m.firstTime)) {
       if (keys.idOf(e) === except) continue;
-      const r = this.stored(this.s.byId.get(keys.idOf(e)) as Record<string, any> | undefined);
+      const r = this.stored(this.s.byId.get(keys.idOf(e)) as SqlRow | undefined);
       if (r && r.host === m.host && r.queueId === m.queueId && r.disc === m.disc) return e;
     }
     return undefined;
@@ -247,7 +250,7 @@ class SqliteWriter implements StoreWriter {
   rekeyMessage(id: number, firstTime: number, offset: number): boolean {
     if (this.keys) {
       const keys = this.keys;
-      const m = this.stored(this.s.byId.get(id) as Record<string, any> | undefined);
+      const m = this.stored(this.s.byId.get(id) as SqlRow | undefined);
       if (!m || this.entryOf({ ...m, firstTime }, id) !== undefined) return false;
       this.s.setStart.run(firstTime, offset, id);
       for (const e of keys.lookup(textKey(m.queueId) as number)) if (keys.idOf(e) === id) keys.setTime(e, firstTime);
@@ -261,7 +264,7 @@ class SqliteWriter implements StoreWriter {
     return r?.events ? eventHashesOf(r.events, r.queue_id) : [];
   }
 
-  private stored(r: Record<string, any> | undefined): StoredMessage | undefined {
+  private stored(r: SqlRow | undefined): StoredMessage | undefined {
     if (!r) return undefined;
     return {
       id: r.id, host: r.host, queueId: r.queue_id, firstTime: r.first_time, disc: r.disc, offset: r.offset,
@@ -606,7 +609,7 @@ export class SqliteStore implements Store {
     const inBlock = this.rowsStatement([...where, "r.id BETWEEN ? AND ?"]);
     const byIds = this.rowsStatement([...where, "r.id IN (SELECT value FROM json_each(?))"]);
     let rows: Array<TraceRow & { rid: number }> = [];
-    const add = (found: Record<string, any>[]) => {
+    const add = (found: SqlRow[]) => {
       if (!found.length) return;
       rows = rows.concat(this.rowsOf(found)).sort((x, y) => y.time - x.time || y.rid - x.rid);
       if (rows.length > limit) rows.length = limit;
@@ -614,7 +617,7 @@ export class SqliteStore implements Store {
     // Rows whose keys match, read in one statement for many blocks (a rare key has a row in a few hundred).
     let pending: number[] = [];
     const readPending = () => {
-      if (pending.length) add(byIds.all(...(params as any[]), JSON.stringify(pending), limit) as Record<string, any>[]);
+      if (pending.length) add(byIds.all(...(params as SQLInputValue[]), JSON.stringify(pending), limit) as SqlRow[]);
       pending = [];
     };
     try {
@@ -623,7 +626,7 @@ export class SqliteStore implements Store {
         if (rows.length >= limit && later[i] < rows[limit - 1].time) break;
         if ((b.statuses & mask) === 0) continue;
         if (!keys.length) {
-          add(inBlock.all(...(params as any[]), ...blockRows(b.block), limit) as Record<string, any>[]);
+          add(inBlock.all(...(params as SQLInputValue[]), ...blockRows(b.block), limit) as SqlRow[]);
           continue;
         }
         const columns: Array<[Uint16Array, readonly number[]]> = [];
@@ -652,10 +655,10 @@ export class SqliteStore implements Store {
   }
 
   private rowsWhere(where: string[], params: unknown[]): Array<TraceRow & { rid: number }> {
-    return this.rowsOf(this.rowsStatement(where).all(...(params as any[])) as Record<string, any>[]);
+    return this.rowsOf(this.rowsStatement(where).all(...(params as SQLInputValue[])) as SqlRow[]);
   }
 
-  private rowsOf(rows: Record<string, any>[]): Array<TraceRow & { rid: number }> {
+  private rowsOf(rows: SqlRow[]): Array<TraceRow & { rid: number }> {
     return rows.map((r) => ({
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
       messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,
@@ -695,7 +698,7 @@ export class SqliteStore implements Store {
     while (queue.length && seen.size < 200) {
       const [id, link] = queue.shift() as [number, ShowMessage["link"]];
       if (seen.has(id)) continue;
-      const m = getMsg.get(id) as Record<string, any> | undefined;
+      const m = getMsg.get(id) as SqlRow | undefined;
       if (!m) continue;
       eventsById.set(id, m.events);
       seen.set(id, {
@@ -703,12 +706,12 @@ export class SqliteStore implements Store {
         sender: m.sender, size: m.size, nrcpt: m.nrcpt, clientHost: m.client_host, clientIp: m.client_ip,
         saslUsername: m.sasl_username, subject: m.subject, origin: m.origin, removedTime: m.removed_time, link,
       });
-      for (const l of linksOf.all(id) as { child_queue_id: string; kind: any; time: number }[]) {
+      for (const l of linksOf.all(id) as { child_queue_id: string; kind: LinkRecord["kind"]; time: number }[]) {
         const child = target(l.child_queue_id, l.time, m.host);
         if (child !== undefined && !seen.has(child)) queue.push([child, { kind: l.kind, from: id }]);
       }
       // A link to this queue ID counts only if this entry is the one it points to.
-      for (const l of linksTo.all(m.queue_id, m.first_time - LINK_WINDOW_MS, m.first_time + LINK_WINDOW_MS) as { parent: number; kind: any; time: number }[]) {
+      for (const l of linksTo.all(m.queue_id, m.first_time - LINK_WINDOW_MS, m.first_time + LINK_WINDOW_MS) as { parent: number; kind: LinkRecord["kind"]; time: number }[]) {
         if (seen.has(l.parent)) continue;
         const parentHost = (hostOf.get(l.parent) as { host: string } | undefined)?.host ?? "";
         if (target(m.queue_id, l.time, parentHost) === id) queue.push([l.parent, { kind: l.kind, from: id }]);
@@ -719,7 +722,7 @@ export class SqliteStore implements Store {
     if (!ids.length) return { messages: [], recipients: [], events: [] };
     const inList = ids.join(",");
     const recipients = (this.db.prepare(`SELECT r.*, m.queue_id FROM recipients r JOIN messages m ON m.id = r.message
-      WHERE r.message IN (${inList}) ORDER BY r.time, r.message, r.recipient`).all() as Record<string, any>[]).map(
+      WHERE r.message IN (${inList}) ORDER BY r.time, r.message, r.recipient`).all() as SqlRow[]).map(
       (r): ShowRecipient => ({
         message: r.message, queueId: r.queue_id, recipient: r.recipient, origTo: r.orig_to, status: r.status, dsn: r.dsn,
         relay: r.relay, delay: r.delay, detail: r.detail, time: r.event_time, offset: r.offset,

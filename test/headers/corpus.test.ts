@@ -132,7 +132,7 @@ test("MHA antispam field splitting", { skip: skipUnlessCorpus("headers", "mha", 
       assert.ok(ms, "Microsoft vocabulary recognised the field");
       for (const key of Object.keys(c.expected_fields as Json).filter((k) => k !== "unparsed")) {
         const f = ms.fields.find((x) => x.key === key);
-        assert.ok(f && f.label && !f.label.startsWith("headers."), `label for ${key} in ${lang}`);
+        assert.ok(f?.label && !f.label.startsWith("headers."), `label for ${key} in ${lang}`);
       }
     }
   }

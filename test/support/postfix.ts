@@ -476,9 +476,9 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
   };
   writeFileSync(
     join(configDir, "main.cf"),
-    Object.entries(main)
+    `${Object.entries(main)
       .map(([k, v]) => `${k} = ${v}`)
-      .join("\n") + "\n",
+      .join("\n")}\n`,
     { mode: 0o644 },
   );
   writeFileSync(join(configDir, "master.cf"), masterCf({ address, port, reinjectPort }), { mode: 0o644 });

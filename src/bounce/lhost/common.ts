@@ -83,7 +83,10 @@ export function textBlocks(
       const existing = out.find((r) => r.recipient === addr);
       cur = { recipient: addr };
       out.push(cur);
-      if (existing) out.pop(), (cur = existing);
+      if (existing) {
+        out.pop();
+        cur = existing;
+      }
       if (opts.keepFirstLine) lines.push(line);
       continue;
     }

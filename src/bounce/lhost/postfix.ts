@@ -66,7 +66,7 @@ export const postfix: LhostModule = {
   detect: isPostfix,
   parse(mail) {
     const std = parseRfc3464(mail);
-    if (std && std.records.some((r) => isAddress(r.recipient))) return std;
+    if (std?.records.some((r) => isAddress(r.recipient))) return std;
     const original = originalOf(mail, RFC822_MARKERS);
     const [head] = splitAt(mail.text, RFC822_MARKERS);
     if (!INTRO.test(head)) return undefined;

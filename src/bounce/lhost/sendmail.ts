@@ -136,7 +136,7 @@ export const sendmail: LhostModule = {
     const [head, after] = splitAt(mail.body, ORIGINAL_MARKERS);
     const original = originalPart(raw) || after || (forwarded(raw) ? inlineOriginal(mail.body) : "");
     const std = parseRfc3464(mail);
-    const records = std && std.records.some((r) => isAddress(r.recipient)) ? std.records : textRecords(mail, head);
+    const records = std?.records.some((r) => isAddress(r.recipient)) ? std.records : textRecords(mail, head);
     if (records.length === 0) return undefined;
     // Replies in the transcript with no command sent before them answer the connection
     // itself (the greeting): the remote host refused us before any SMTP command.

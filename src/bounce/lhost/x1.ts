@@ -27,7 +27,7 @@ export const x1: LhostModule = {
     const date = /^The original message was received at (.+?)\s*(?:\n\s*)?from\s/m.exec(body)?.[1]?.trim();
     const records: DeliveryRecord[] = [];
     for (const raw of body.split("\n")) {
-      const m = /^\s*([^\s\[\]]+@[^\s\[\]]+)\s+\[(.+)\]\s*$/.exec(raw);
+      const m = /^\s*([^\s[\]]+@[^\s[\]]+)\s+\[(.+)\]\s*$/.exec(raw);
       if (!m || !isAddress(m[1])) continue;
       const r: DeliveryRecord = { recipient: m[1], diagnosticCode: m[2].trim(), action: "failed" };
       if (date) r.date = date;

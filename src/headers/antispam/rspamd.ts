@@ -47,7 +47,7 @@ export const rspamd: AntispamVocabulary = {
       fields.push({ header: action.name, key: "action", value: action.value.trim(), label: t(lang, "headers.rspamd.action"), meaning: known ? t(lang, `headers.rspamd.action.${a.replace(/ /g, "-")}`) : null });
     }
     const bar = fieldsNamed(block, "X-Spamd-Bar")[0];
-    if (bar && bar.value.trim()) fields.push({ header: bar.name, key: "bar", value: bar.value.trim(), label: t(lang, "headers.rspamd.bar"), meaning: null });
+    if (bar?.value.trim()) fields.push({ header: bar.name, key: "bar", value: bar.value.trim(), label: t(lang, "headers.rspamd.bar"), meaning: null });
     return { spam, score, threshold, fields, rules, unparsed: null };
   },
 };

@@ -63,7 +63,7 @@ export const spamassassin: AntispamVocabulary = {
       fields.push({ header: flag.name, key: "flag", value: flag.value, label: t(lang, "headers.sa.flag"), meaning: t(lang, yes ? "headers.sa.verdict.yes" : "headers.sa.verdict.no") });
     }
     const level = fieldsNamed(block, "X-Spam-Level")[0];
-    if (level && level.value.trim()) fields.push({ header: level.name, key: "level", value: level.value.trim(), label: t(lang, "headers.sa.level"), meaning: null });
+    if (level?.value.trim()) fields.push({ header: level.name, key: "level", value: level.value.trim(), label: t(lang, "headers.sa.level"), meaning: null });
     if (checker) fields.push({ header: checker.name, key: "version", value: checker.value, label: t(lang, "headers.sa.version"), meaning: null });
     return { spam, score, threshold, fields, rules, unparsed: null };
   },

@@ -349,7 +349,7 @@ function parseQmgr(queueId: string, rest: string): Fact {
   if (rest === "removed") return { kind: "removed", queueId };
   if (rest.startsWith("from=<")) {
     const kv = parseKv(rest, 0, ", ");
-    if (kv.status !== undefined && kv.status.startsWith("expired")) return { kind: "expired", queueId, sender: kv.from, status: "expired", detail: "returned to sender" };
+    if (kv.status?.startsWith("expired")) return { kind: "expired", queueId, sender: kv.from, status: "expired", detail: "returned to sender" };
     const f: Fact = { kind: "queued", queueId, sender: kv.from ?? "" };
     if (kv.size !== undefined) f.size = Number(kv.size);
     if (kv.nrcpt !== undefined) f.nrcpt = Number.parseInt(kv.nrcpt, 10);
