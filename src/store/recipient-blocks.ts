@@ -69,16 +69,31 @@ export function blockRows(block: number): [first: number, last: number] {
   return [block * BLOCK_ROWS, block * BLOCK_ROWS + BLOCK_ROWS - 1];
 }
 
-/** The stored form of a column (its bytes), and back. */
-export function columnBytes(c: Uint16Array): Uint8Array {
-  return new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
+// Columns are stored little-endian whatever the machine: a store file moved from one machine to
+// another reads the same. On a little-endian machine (nearly all) that is a view, no copy.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A copy of the column with each value's two bytes swapped (little- <-> big-endian). */
+export function swapped(c: Uint16Array): Uint16Array {
+  const out = new Uint16Array(c.length);
+  for (let i = 0; i < c.length; i++) out[i] = ((c[i] & 0xff) << 8) | (c[i] >>> 8);
+  return out;
+}
+
+/** The stored form of a column (its bytes, little-endian), and back. */
+export function columnBytes(c: Uint16Array, littleEndian = LITTLE_ENDIAN): Uint8Array {
+  const le = littleEndian ? c : swapped(c);
+  return new Uint8Array(le.buffer, le.byteOffset, le.byteLength);
 }
 /** A column from its stored bytes (a view of them when they allow), or one with no values. */
-export function columnOf(bytes: Uint8Array | undefined): Uint16Array {
-  if (bytes && bytes.byteLength === BLOCK_ROWS * 2 && bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, BLOCK_ROWS);
-  const c = new Uint16Array(BLOCK_ROWS);
-  if (bytes) c.set(new Uint16Array(bytes.slice(0, Math.min(bytes.byteLength, BLOCK_ROWS * 2) & ~1).buffer));
-  return c;
+export function columnOf(bytes: Uint8Array | undefined, littleEndian = LITTLE_ENDIAN): Uint16Array {
+  let c: Uint16Array;
+  if (bytes && bytes.byteLength === BLOCK_ROWS * 2 && bytes.byteOffset % 2 === 0) c = new Uint16Array(bytes.buffer, bytes.byteOffset, BLOCK_ROWS);
+  else {
+    c = new Uint16Array(BLOCK_ROWS);
+    if (bytes) c.set(new Uint16Array(bytes.slice(0, Math.min(bytes.byteLength, BLOCK_ROWS * 2) & ~1).buffer));
+  }
+  return littleEndian ? c : swapped(c);
 }
 
 /**

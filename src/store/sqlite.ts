@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS recipients(
 );
 -- Per block of recipient ids (recipient-blocks.ts), for trace queries: what its rows may hold,
 -- and a column of their keys per filter (id: columnId(block, column), so that one column of
--- consecutive blocks is a range; 4,000 bytes each, four to a page; Uint16 in the machine's byte order).
+-- consecutive blocks is a range; 4,000 bytes each, four to a page; Uint16, little-endian).
 CREATE TABLE IF NOT EXISTS rblocks(
   block INTEGER PRIMARY KEY,
   min_time INTEGER NOT NULL,

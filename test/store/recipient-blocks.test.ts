@@ -8,7 +8,7 @@ import { ingestFiles } from "../../src/logs/ingest.ts";
 import type { CanonicalStatus } from "../../src/logs/status.ts";
 import { openStore } from "../../src/store/open.ts";
 import {
-  BLOCK_ROWS, BlockNotes, type BlockStorage, BlockSummary, blockOf, COLUMN, type Column, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
+  BLOCK_ROWS, BlockNotes, type BlockStorage, BlockSummary, blockOf, COLUMN, type Column, columnBytes, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask, swapped,
 } from "../../src/store/recipient-blocks.ts";
 import { domainKey, textKey } from "../../src/store/text-key.ts";
 import type { TextPattern, TraceQuery, TraceRow } from "../../src/store/store.ts";
@@ -180,4 +180,17 @@ test("sqlite trace through block summaries: a status, sender or start time a row
   assert.deepEqual(await one({ clientIp: "198.51.100.5" }), ["late@far.example failed"]);
   assert.deepEqual(await one({ until: start - 1 }), ["late@far.example failed"], "its start moved back before every other row");
   await store.close();
+});
+
+test("block columns are stored little-endian on any machine, and read back", () => {
+  const c = new Uint16Array(BLOCK_ROWS);
+  for (let i = 0; i < BLOCK_ROWS; i++) c[i] = (i * 40503 + 7) & 0xffff;
+  const bytes = columnBytes(c);
+  assert.equal(bytes.byteLength, BLOCK_ROWS * 2);
+  for (const i of [0, 1, 999, BLOCK_ROWS - 1]) assert.deepEqual([bytes[2 * i], bytes[2 * i + 1]], [c[i] & 0xff, c[i] >>> 8], `value ${i}, low byte first`);
+  assert.deepEqual(columnOf(Uint8Array.from(bytes)), c, "read back");
+  // What a machine of the other byte order does: swap on the way out and on the way in.
+  assert.deepEqual(columnOf(columnBytes(c, false).slice(), false), c);
+  assert.equal(swapped(Uint16Array.of(0x1234))[0], 0x3412);
+  assert.deepEqual(columnOf(undefined), new Uint16Array(BLOCK_ROWS), "no column: no values");
 });
