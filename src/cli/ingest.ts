@@ -37,8 +37,9 @@ export function register(program: Command): void {
     .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
     .option("--year <yyyy>", "year of the first line of logs without a year (default: inferred from the file date)")
     .option("--tz <zone>", "time zone of logs without an offset, e.g. Asia/Tokyo (default: local)")
+    .option("--from-start", "read every file from its first line, also what an earlier ingest read (default: go on from where it stopped)")
     .option("--lang <lang>", "ja or en (default: from the locale)")
-    .action(async (files: string[], opts: { store?: string; year?: string; tz?: string; lang?: string }) => {
+    .action(async (files: string[], opts: { store?: string; year?: string; tz?: string; lang?: string; fromStart?: boolean }) => {
       const lang = resolveLang(opts.lang);
       const year = parseYear(opts.year);
       const tz = parseZone(opts.tz);
@@ -47,7 +48,7 @@ export function register(program: Command): void {
       let shown = false;
       try {
         const summary = await ingestFiles(store, files, {
-          year, tz,
+          year, tz, fromStart: opts.fromStart === true,
           onProgress: tty
             ? (p) => {
                 shown = true;
@@ -65,7 +66,7 @@ export function register(program: Command): void {
         process.stdout.write(`${t(lang, "trace.ingest-summary", {
           lines: summary.lines, events: summary.events, messages: summary.messages, unparsed: summary.unparsed,
           other: summary.otherPrograms, files: summary.files,
-        })}\n`);
+        })}${summary.resumed + summary.unchanged ? t(lang, "trace.ingest-resumed", { resumed: summary.resumed, unchanged: summary.unchanged }) : ""}\n`);
         if (summary.errors.length) process.exitCode = 1;
       } finally {
         await store.close();

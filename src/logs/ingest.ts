@@ -7,9 +7,10 @@
 import { createReadStream, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { isAscii } from "node:buffer";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { describeError } from "../core/errors.ts";
-import type { Store } from "../store/store.ts";
+import type { FileMark, Store } from "../store/store.ts";
+import { type FileHead, markOf, readHead } from "./file-mark.ts";
 import { Correlator } from "./correlate.ts";
 import { EnvelopeParser } from "./syslog.ts";
 import type { Dialect, Fact } from "./dialects/types.ts";
@@ -26,11 +27,22 @@ export interface IngestOptions {
   onFile?: (f: FileSummary) => void;
   /** Standard input for `-` (default: process.stdin). */
   stdin?: Readable;
+  /**
+   * Read every file from its first line, also the part an earlier ingest read (what is stored
+   * stays once: ingest is idempotent). By default a file is read from where the last ingest of
+   * it stopped (file-mark.ts), and a compressed file read whole before is passed over.
+   */
+  fromStart?: boolean;
 }
 
 export interface FileSummary {
   path: string;
+  /** Lines read this time. */
   lines: number;
+  /** The byte at which reading started: where an earlier ingest of the file stopped (0: its start). */
+  from: number;
+  /** Nothing had been added since an earlier ingest read it. */
+  unchanged: boolean;
   error?: string;
 }
 
@@ -46,6 +58,10 @@ export interface IngestSummary {
   unparsed: number;
   /** Lines without a syslog envelope or from programs no dialect knows. */
   otherPrograms: number;
+  /** Files read from where an earlier ingest of them stopped. */
+  resumed: number;
+  /** Files with nothing added since an earlier ingest read them (not read again). */
+  unchanged: number;
   errors: { path: string; message: string }[];
 }
 
@@ -54,11 +70,53 @@ const CHUNK = 1 << 20;
 /** Lines longer than this are cut (corrupt input must not exhaust memory). */
 const MAX_LINE = 64 * 1024;
 
-function openInput(path: string, stdin: Readable | undefined): { stream: Readable; total: number | undefined; mtime: number } {
-  if (path === "-") return { stream: stdin ?? process.stdin, total: undefined, mtime: Date.now() };
+interface Input {
+  stream: Readable;
+  /** Bytes to read (undefined for stdin). */
+  total: number | undefined;
+  mtime: number;
+  /** Where reading starts: 0, or where the earlier ingest of `mark` stopped. */
+  from: number;
+  /** The mark of an earlier ingest of this file (replaced by this one's). */
+  mark: FileMark | undefined;
+  /** Set for a file (not stdin): what the mark of this reading will say. */
+  head: FileHead | undefined;
+  size: number;
+  /**
+   * Whether a last line without a newline is read. A plain file changed within SETTLE_MS may be
+   * being written: its last line may be cut, and is left for the next ingest, which reads on from
+   * the mark. A file left alone longer, a compressed file or stdin is read to its last byte.
+   */
+  readTail: boolean;
+}
+
+const SETTLE_MS = 60_000;
+
+function openInput(path: string, stdin: Readable | undefined, marksOf: ((head: FileHead) => FileMark[]) | undefined): Input {
+  if (path === "-") {
+    return { stream: stdin ?? process.stdin, total: undefined, mtime: Date.now(), from: 0, mark: undefined, head: undefined, size: 0, readTail: true };
+  }
   const st = statSync(path);
   if (st.isDirectory()) throw Object.assign(new Error(`is a directory: ${path}`), { code: "EISDIR", path });
-  return { stream: createReadStream(path, { highWaterMark: CHUNK }), total: st.size, mtime: st.mtimeMs };
+  // Only regular files can be read again from a byte: not a pipe or a device.
+  const head = st.isFile() ? readHead(path) : undefined;
+  const mark = head && marksOf ? markOf(marksOf(head), head, st.size) : undefined;
+  // A compressed file is read whole or not at all: a gzip stream cannot start in its middle.
+  let from = mark ? (mark.gzip ? (mark.bytes === st.size ? st.size : 0) : mark.bytes) : 0;
+  if (from > st.size) from = 0;
+  const stream = from < st.size || !head ? createReadStream(path, { highWaterMark: CHUNK, start: from }) : undefined;
+  return {
+    stream: stream ?? Readable.from([]), total: st.size - from, mtime: st.mtimeMs, from, mark, head, size: st.size,
+    readTail: !head || head.gzip || Date.now() - st.mtimeMs >= SETTLE_MS,
+  };
+}
+
+/** What lineBatches saw of the bytes it read (for the file's mark). */
+interface ReadTally {
+  /** Bytes of the input read (compressed bytes for gzip). */
+  bytes: number;
+  /** Bytes after the last newline: a last line not ended (maybe still being written). */
+  tailBytes: number;
 }
 
 /**
@@ -83,7 +141,7 @@ export function utf8CompleteEnd(buf: Buffer): number {
  * ASCII (nearly every chunk of a mail log) is read as Latin-1, a plain copy, instead of going
  * through a UTF-8 decoder.
  */
-async function* lineBatches(stream: Readable, onBytes: (n: number) => void): AsyncGenerator<string[]> {
+async function* lineBatches(stream: Readable, tally: ReadTally, onBytes: (n: number) => void, sniffGzip = true, readTail = true): AsyncGenerator<string[]> {
   let carry: Buffer | undefined; // the start of a UTF-8 character cut by the chunk's end
   const decode = (chunk: Buffer): string => {
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
@@ -100,7 +158,7 @@ async function* lineBatches(stream: Readable, onBytes: (n: number) => void): Asy
   const head = await it.next();
   if (head.done) return;
   const firstChunk = head.value as Buffer;
-  if (firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b) {
+  if (sniffGzip && firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b) {
     const gunzip = createGunzip({ chunkSize: CHUNK });
     (async () => {
       try {
@@ -127,6 +185,8 @@ async function* lineBatches(stream: Readable, onBytes: (n: number) => void): Asy
   }
   for await (const chunk of source) {
     if (first) onBytes((chunk as Buffer).length);
+    const nl = (chunk as Buffer).lastIndexOf(10);
+    tally.tailBytes = nl < 0 ? tally.tailBytes + (chunk as Buffer).length : (chunk as Buffer).length - nl - 1;
     const text = rest + decode(chunk as Buffer);
     const lines = text.split("\n");
     rest = lines.pop() ?? "";
@@ -134,7 +194,22 @@ async function* lineBatches(stream: Readable, onBytes: (n: number) => void): Asy
     yield lines;
   }
   const last = rest + (carry ? carry.toString("utf8") : "");
-  if (last) yield [last];
+  if (last && readTail) yield [last];
+}
+
+/**
+ * The mark of a file read to its end: the bytes up to its last newline, or for gzip the whole
+ * file. A last line without a newline is read (again) by the next ingest: left unread while the
+ * file may be being written (Input.readTail), and if it was read, found stored then.
+ */
+function markAfter(path: string, input: Input, tally: ReadTally, lines: number, envelopes: EnvelopeParser): FileMark {
+  const head = input.head as FileHead;
+  const tail = !head.gzip && tally.tailBytes > 0;
+  const tailLines = tail && input.readTail ? 1 : 0;
+  return {
+    head: head.hash, headBytes: head.bytes.length, path, bytes: head.gzip ? input.size : input.from + tally.bytes - tally.tailBytes,
+    lines: lines - tailLines, year: envelopes.years.year, month: envelopes.years.lastMonth, gzip: head.gzip, time: Date.now(),
+  };
 }
 
 /** Bytes of the named files (stdin and unreadable files count as nothing). */
@@ -152,7 +227,7 @@ function inputBytes(paths: readonly string[]): number {
 
 /** Ingests files into the store; one failing file is recorded in `errors` and the others go on. */
 export async function ingestFiles(store: Store, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const summary: IngestSummary = { files: 0, lines: 0, events: 0, messages: 0, unparsed: 0, otherPrograms: 0, errors: [] };
+  const summary: IngestSummary = { files: 0, lines: 0, events: 0, messages: 0, unparsed: 0, otherPrograms: 0, resumed: 0, unchanged: 0, errors: [] };
   const writer = store.writer({ expectedBytes: inputBytes(paths) });
   const correlator = new Correlator(writer);
   const dialectOf = new Map<string, Dialect | null>();
@@ -162,19 +237,29 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
   try {
     for (const path of paths) {
       let lines = 0;
+      let from = 0;
       try {
-        const input = openInput(path, opts.stdin);
+        const input = openInput(path, opts.stdin, opts.fromStart ? undefined : (head) => writer.fileMarks(path, head.hash));
+        from = input.from;
         const envelopes = new EnvelopeParser({ year: opts.year, tz: opts.tz, referenceTime: input.mtime });
+        // Resumed: the lines go on from where the last ingest stopped, and so does the year.
+        const seqBase = from > 0 && input.mark ? input.mark.lines : 0;
+        if (from > 0 && input.mark?.year !== undefined) {
+          envelopes.years.year = input.mark.year;
+          if (input.mark.month >= 0) envelopes.years.observe(input.mark.year, input.mark.month);
+        }
+        const tally: ReadTally = { bytes: 0, tailBytes: 0 };
         let bytes = 0;
         let lastReport = 0;
         const onBytes = (n: number) => {
           bytes += n;
+          tally.bytes = bytes;
           if (opts.onProgress && bytes - lastReport >= 8 * CHUNK) {
             lastReport = bytes;
             opts.onProgress({ path, bytes, total: input.total, lines });
           }
         };
-        for await (const batch of lineBatches(input.stream, onBytes)) {
+        for await (const batch of lineBatches(input.stream, tally, onBytes, from === 0, input.readTail)) {
           for (let raw of batch) {
             if (raw.length === 0) continue;
             if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
@@ -201,7 +286,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
             const fact: Fact = dialect.parse(env);
             if (fact.kind === "noise") continue;
             if (fact.kind === "unparsed") summary.unparsed++;
-            correlator.add(env, fact, raw, lines);
+            correlator.add(env, fact, raw, seqBase + lines);
           }
           sinceCommit += batch.length;
           if (sinceCommit >= BATCH_LINES) {
@@ -211,17 +296,22 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
           }
         }
         // Commit at each file's end too, so a file's chunks do not depend on what was ingested with it.
+        // The file's mark goes into the same commit: it never says more was read than is stored.
         correlator.flush(true);
+        const unchanged = input.mark !== undefined && from === input.size;
+        if (input.head && !unchanged && input.size > 0) writer.markFile(markAfter(path, input, tally, seqBase + lines, envelopes), input.mark);
         writer.commit();
         sinceCommit = 0;
         summary.files++;
         summary.lines += lines;
-        opts.onFile?.({ path, lines });
+        if (unchanged) summary.unchanged++;
+        else if (from > 0) summary.resumed++;
+        opts.onFile?.({ path, lines, from, unchanged });
       } catch (err) {
         summary.lines += lines;
         const message = describeError(err);
         summary.errors.push({ path, message });
-        opts.onFile?.({ path, lines, error: message });
+        opts.onFile?.({ path, lines, from, unchanged: false, error: message });
       }
     }
     correlator.finish();

@@ -70,6 +70,10 @@ export class YearTracker {
     this.year = year;
     this.referenceTime = referenceTime;
   }
+  /** The month (0-11) of the last line that set the year, or -1 (with `year`: the tracker's whole state). */
+  get lastMonth(): number {
+    return this.month;
+  }
   /** Records a line with a full date (RFC 3339/5424), which fixes the year for the lines after it. */
   observe(year: number, month: number): void {
     this.year = year;

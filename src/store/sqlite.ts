@@ -18,8 +18,9 @@ import {
   BLOCK_ROWS, BlockNotes, BlockSummary, blockRows, COLUMN, type Column, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
 } from "./recipient-blocks.ts";
 import { textKey } from "./text-key.ts";
+import { FILE_HEAD_BYTES } from "./store.ts";
 import type {
-  EventChunk, EventRecord, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
+  EventChunk, EventRecord, FileMark, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
 } from "./store.ts";
 
@@ -103,6 +104,26 @@ CREATE TABLE IF NOT EXISTS links(
   time INTEGER NOT NULL,
   PRIMARY KEY(parent, child_queue_id, kind)
 ) WITHOUT ROWID;
+`;
+
+/**
+ * What ingests read of each log file (FileMark). Created when a writer starts, too, so that a
+ * store of the same schema from before it gets the table without a new schema version.
+ */
+const FILES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS files(
+  head TEXT NOT NULL,
+  head_bytes INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  year INTEGER,
+  month INTEGER NOT NULL,
+  gzip INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY(head, head_bytes)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS files_path ON files(path);
 `;
 
 /**
@@ -205,6 +226,13 @@ class SqliteWriter implements StoreWriter {
         WHERE message = ? AND status = ? AND event_time <= ? RETURNING id`),
       dropPlaceholder: db.prepare("DELETE FROM recipients WHERE message = ? AND recipient = ''"),
       insertLink: db.prepare("INSERT INTO links(parent, child_queue_id, kind, time) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"),
+      marksOfPath: db.prepare("SELECT * FROM files WHERE path = ? ORDER BY time DESC"),
+      marksOfHead: db.prepare("SELECT * FROM files WHERE head = ? AND head_bytes = ? ORDER BY time DESC"),
+      // Files shorter than their head when read: few, and checked on their own length of head.
+      marksOfShort: db.prepare("SELECT * FROM files WHERE head_bytes < ? ORDER BY time DESC LIMIT 100"),
+      saveMark: db.prepare(`INSERT OR REPLACE INTO files(head, head_bytes, path, bytes, lines, year, month, gzip, time)
+        VALUES(?,?,?,?,?,?,?,?,?)`),
+      dropMark: db.prepare("DELETE FROM files WHERE head = ? AND head_bytes = ?"),
     };
     db.exec("BEGIN IMMEDIATE");
   }
@@ -344,6 +372,21 @@ class SqliteWriter implements StoreWriter {
     this.s.insertLink.run(l.parent, l.childQueueId, l.kind, l.time);
   }
 
+  fileMarks(path: string, head: string): FileMark[] {
+    const rows = [
+      ...this.s.marksOfPath.all(path), ...this.s.marksOfHead.all(head, FILE_HEAD_BYTES), ...this.s.marksOfShort.all(FILE_HEAD_BYTES),
+    ] as SqlRow[];
+    return rows.map((r) => ({
+      head: r.head, headBytes: r.head_bytes, path: r.path, bytes: r.bytes, lines: r.lines, year: r.year ?? undefined,
+      month: r.month, gzip: r.gzip === 1, time: r.time,
+    }));
+  }
+
+  markFile(m: FileMark, replaces?: FileMark): void {
+    if (replaces && (replaces.head !== m.head || replaces.headBytes !== m.headBytes)) this.s.dropMark.run(replaces.head, replaces.headBytes);
+    this.s.saveMark.run(m.head, m.headBytes, m.path, m.bytes, m.lines, m.year ?? null, m.month, m.gzip ? 1 : 0, m.time);
+  }
+
   commit(): void {
     this.blocks.flush();
     try {
@@ -444,6 +487,7 @@ export class SqliteStore implements Store {
   }
 
   private startWriter(hint: WriterHint): StoreWriter {
+    this.db.exec(FILES_SCHEMA);
     const bulk = this.isBulkLoad(hint.expectedBytes);
     // A bulk load writes mostly new pages at the end of the file: a rollback journal keeps only
     // the few old pages it changes, where WAL writes every page twice (log, then checkpoint).

@@ -143,6 +143,15 @@ export interface StoreWriter {
   /** Appends a chunk of events to a stored message; returns the number of events stored. */
   insertEvents(c: EventChunk): number;
   insertLink(l: LinkRecord): void;
+  /**
+   * The marks that may be of this file: those last seen at `path` (newest first), then those
+   * whose first FILE_HEAD_BYTES bytes hash to `head` (a file renamed by log rotation), then
+   * those of files shorter than that when read. The caller checks each against the file
+   * (logs/file-mark.ts).
+   */
+  fileMarks(path: string, head: string): FileMark[];
+  /** Records what was read of a file, in the current batch: durable with that batch's rows, never before them. */
+  markFile(m: FileMark, replaces?: FileMark): void;
   /** Makes everything written so far durable and starts a new batch. */
   commit(): void;
   /** Commits and ends writing. */
@@ -242,6 +251,31 @@ export interface StoreStats {
   messages: number;
   recipients: number;
   events: number;
+}
+
+/** Bytes at the start of a log file that name it (FileMark.head). */
+export const FILE_HEAD_BYTES = 4096;
+
+/**
+ * What an ingest read of one log file, so that the next ingest of it reads only what was added
+ * since. A file is known by its first bytes, not its name: rotation renames files.
+ */
+export interface FileMark {
+  /** SHA-256 (hex) of the file's first `headBytes` bytes (FILE_HEAD_BYTES, or the whole file if shorter then). */
+  head: string;
+  headBytes: number;
+  /** The path it was read at last. */
+  path: string;
+  /** Bytes read and stored, up to the end of a line (gzip: the whole file's size). */
+  bytes: number;
+  /** The lines among them: the next line's sequence number follows on. */
+  lines: number;
+  /** Year inference after the last of them (RFC 3164 lines carry no year): year and month (0-11, -1: none). */
+  year: number | undefined;
+  month: number;
+  gzip: boolean;
+  /** When it was recorded (ms since the epoch). */
+  time: number;
 }
 
 /** What the writer may plan for: a backend can load a large input differently. */

@@ -125,6 +125,16 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
     assert.equal(ingest.code, 0, ingest.stderr);
     console.log(`ingest: ${ingest.stdout.trim()}`);
     assert.match(ingest.stdout, / 0 unparsed/, "every Postfix line of the real logs is understood");
+    // Again, as from cron: each log is read on from where the first ingest stopped (the instances
+    // still run, so a few lines may have been added), and the summary says so, here in Japanese.
+    const again = await mailtrace(["ingest", "--lang", "ja", "--store", store, mx.maillog, out.maillog, late.maillog]);
+    assert.equal(again.code, 0, again.stderr);
+    console.log(`ingest again: ${again.stdout.trim()}`);
+    const first = Number(/^(\d+) lines read/.exec(ingest.stdout)?.[1]);
+    const m = /から (\d+) 行を読み込みました.*（(\d+) 個のファイルは前回の取り込みが終わった位置から続きを読み、(\d+) 個は前回から変わっていませんでした/.exec(again.stdout);
+    assert.ok(m, again.stdout);
+    assert.equal(Number(m[2]) + Number(m[3]), 3, "all three logs known from the first ingest");
+    assert.ok(Number(m[1]) < first / 10, `read ${m[1]} lines again of ${first}`);
   });
 
   after(async () => {

@@ -5,7 +5,7 @@
  * a name the shared store of the day's log, with one a fresh store of that name.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -136,8 +136,12 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
       assert.equal(s.otherPrograms, 1);
       assert.equal(s.messages, 7); // 1111(a), 2222, NOQUEUE, 3333, 4444, 1111(b), 5555
       assert.ok(s.events >= 30, `events ${s.events}`);
-      // idempotent: the same files again store nothing
-      const again = await ingestFiles(store, [next, day], opts);
+      // Idempotent: the same files read again store nothing. By default they are not read again
+      // at all (nothing was added since); --from-start reads them whole.
+      const skipped = await ingestFiles(store, [next, day], opts);
+      assert.deepEqual([skipped.lines, skipped.unchanged, skipped.events], [0, 2, 0]);
+      const again = await ingestFiles(store, [next, day], { ...opts, fromStart: true });
+      assert.equal(again.lines, s.lines);
       assert.deepEqual([again.events, again.messages], [0, 0]);
       const st = await store.stats();
       assert.equal(st.messages, 7);
@@ -236,7 +240,7 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
       const s = await ingestFiles(store, [reuse], opts);
       assert.equal(s.messages, 5); // 7777 x3, 8888, 9999
       const stored = await snapshot(store);
-      const again = await ingestFiles(store, [reuse], opts);
+      const again = await ingestFiles(store, [reuse], { ...opts, fromStart: true });
       assert.deepEqual([again.messages, again.events], [0, 0]);
       assert.deepEqual(await snapshot(store), stored);
       const r = await store.show("7777777777");
@@ -289,8 +293,109 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
       const shown = await store.show("3C4D5E6F70");
       assert.equal(shown.events.length, block.length + 1);
       assert.deepEqual(shown.recipients.map((r) => [r.recipient, r.status]), [["r0@b.example", "pending"], ["r1@b.example", "pending"], ["r2@b.example", "pending"]]);
-      const again = await ingestFiles(store, [twice], opts);
+      const again = await ingestFiles(store, [twice], { ...opts, fromStart: true });
       assert.deepEqual([again.events, again.messages], [0, 0]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: a log that grows is read on from where the last ingest stopped, a line cut by its end once it is whole, and stores what the whole log stores`, async () => {
+    const bytes = Buffer.from(`${DAY_LOG}\n${REUSE_LOG}\n`);
+    const lineCount = `${DAY_LOG}\n${REUSE_LOG}`.split("\n").length;
+    const whole = join(dir, "grow-whole.log");
+    writeFileSync(whole, bytes);
+    const ref = await open("grow-ref");
+    let expected: unknown;
+    try {
+      await ingestFiles(ref, [whole], opts);
+      expected = await snapshot(ref);
+    } finally {
+      await ref.close();
+    }
+    // Steps that cut lines anywhere, below and above the bytes that name a file (FILE_HEAD_BYTES).
+    for (const step of [61, 1000, 5000]) {
+      const log = join(dir, `grow-${step}.log`);
+      writeFileSync(log, "");
+      const store = await open(`grow-${step}`);
+      try {
+        let read = 0;
+        let resumed = 0;
+        for (let at = 0; at < bytes.length; at += step) {
+          appendFileSync(log, bytes.subarray(at, at + step));
+          const s = await ingestFiles(store, [log], opts);
+          assert.equal(s.errors.length, 0);
+          read += s.lines;
+          resumed += s.resumed;
+        }
+        const at = `appended ${step} bytes at a time`;
+        assert.equal(read, lineCount, `${at}: every line read once (a line cut by the file's end is left for the next ingest)`);
+        assert.ok(resumed >= Math.floor(bytes.length / step) - 1, `${at}: resumed ${resumed} times`);
+        assert.deepEqual(await snapshot(store), expected, at);
+        const again = await ingestFiles(store, [log], opts);
+        assert.deepEqual([again.lines, again.unchanged], [0, 1], `${at}: nothing added, nothing read`);
+        const full = await ingestFiles(store, [log], { ...opts, fromStart: true });
+        assert.deepEqual([full.lines, full.events, full.messages], [lineCount, 0, 0], `${at}: --from-start reads it all and stores nothing twice`);
+      } finally {
+        await store.close();
+      }
+    }
+    // A last line without a newline in a file left alone for a while is read: nobody is writing it.
+    const settled = join(dir, "grow-settled.log");
+    writeFileSync(settled, bytes.subarray(0, bytes.length - 1));
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(settled, old, old);
+    const store = await open("grow-settled");
+    try {
+      const s = await ingestFiles(store, [settled], opts);
+      assert.equal(s.lines, lineCount);
+      assert.deepEqual(await snapshot(store), expected);
+      appendFileSync(settled, "\n");
+      const s2 = await ingestFiles(store, [settled], opts);
+      assert.deepEqual([s2.lines, s2.resumed, s2.events], [1, 1, 0], "the last line again, now ended, is stored once");
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: rotated logs: a renamed log is read on from its mark, a new one from its start, a compressed one once`, async () => {
+    const lines = `${DAY_LOG}\n${REUSE_LOG}`.split("\n");
+    const third = Math.floor(lines.length / 3);
+    const part = (a: number, b: number) => `${lines.slice(a, b).join("\n")}\n`;
+    const whole = join(dir, "rot-whole.log");
+    writeFileSync(whole, part(0, lines.length));
+    const ref = await open("rot-ref");
+    let expected: unknown;
+    try {
+      await ingestFiles(ref, [whole], opts);
+      expected = await snapshot(ref);
+    } finally {
+      await ref.close();
+    }
+    const log = join(dir, "rot-mail.log");
+    const store = await open("rot");
+    try {
+      writeFileSync(log, part(0, third));
+      await ingestFiles(store, [log], opts);
+      // logrotate: mail.log -> mail.log.1, which the MTA finishes writing; a new mail.log.
+      renameSync(log, `${log}.1`);
+      appendFileSync(`${log}.1`, part(third, 2 * third));
+      writeFileSync(log, part(2 * third, lines.length));
+      const s = await ingestFiles(store, [`${log}.1`, log], opts);
+      assert.deepEqual([s.lines, s.resumed, s.unchanged], [lines.length - third, 1, 0], "only the lines added to mail.log.1, and the new mail.log");
+      assert.deepEqual(await snapshot(store), expected);
+      // Next rotation: mail.log.1 compressed to mail.log.2.gz (new bytes: read once, nothing stored twice).
+      writeFileSync(`${log}.2.gz`, gzipSync(part(0, 2 * third)));
+      rmSync(`${log}.1`);
+      const g = await ingestFiles(store, [`${log}.2.gz`, log], opts);
+      assert.deepEqual([g.lines, g.events, g.messages, g.unchanged], [2 * third, 0, 0, 1]);
+      const g2 = await ingestFiles(store, [`${log}.2.gz`, log], opts);
+      assert.deepEqual([g2.lines, g2.unchanged], [0, 2], "a compressed log read before is passed over");
+      // A log replaced by other lines (copytruncate, a restore) is read from its start.
+      writeFileSync(log, part(0, 5));
+      const r = await ingestFiles(store, [log], opts);
+      assert.deepEqual([r.lines, r.resumed, r.events], [5, 0, 0]);
+      assert.deepEqual(await snapshot(store), expected);
     } finally {
       await store.close();
     }
@@ -333,7 +438,7 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
             const st = await store.stats();
             const want = (expected as { stats: { messages: number; events: number } }).stats;
             assert.deepEqual([st.messages, st.events], [want.messages - 1, want.events], at);
-            const again = await ingestFiles(store, [whole], opts);
+            const again = await ingestFiles(store, [whole], { ...opts, fromStart: true });
             assert.deepEqual([again.messages, again.events], [0, 0], at);
             continue;
           }
