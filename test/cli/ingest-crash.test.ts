@@ -1,0 +1,58 @@
+/**
+ * `bin/mailtrace ingest` killed with SIGKILL in the middle of a load and run again: what was
+ * committed stays, the file's mark never runs ahead of the rows it covers, and the store ends
+ * with every line once, as an uninterrupted ingest leaves it.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { writePostfixLog } from "../../src/demo/postfix-log.ts";
+import { openStore } from "../../src/store/open.ts";
+import { MAILTRACE, mailtrace } from "../support/cli.ts";
+
+/** Stats and every trace row (without store ids) of a store. */
+async function contents(url: string): Promise<{ stats: unknown; rows: string[] }> {
+  const store = await openStore(url);
+  try {
+    const rows = await store.trace({ since: 0, limit: 10_000_000 });
+    return { stats: await store.stats(), rows: rows.map(({ message: _m, ...r }) => JSON.stringify(r)).sort() };
+  } finally {
+    await store.close();
+  }
+}
+
+test("ingest killed mid-way (SIGKILL) and run again stores every line once, as one uninterrupted ingest does", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mailtrace-crash-"));
+  try {
+    const log = join(dir, "mail.log");
+    // Over two commits' worth of lines (one commit per 200,000), so that kills land between commits.
+    await writePostfixLog(log, { start: Date.UTC(2026, 10, 1), lines: 450_000, seed: 3, meanGapSeconds: 1.3 });
+    const ref = `sqlite:${join(dir, "ref.db")}`;
+    const t0 = performance.now();
+    const whole = await mailtrace(["ingest", "--store", ref, "--tz", "UTC", log]);
+    const took = performance.now() - t0;
+    assert.equal(whole.code, 0, whole.stderr);
+    const expected = await contents(ref);
+    for (const at of [0.35, 0.75]) {
+      const url = `sqlite:${join(dir, `crash-${at}.db`)}`;
+      const child = spawn(MAILTRACE, ["ingest", "--store", url, "--tz", "UTC", log], { stdio: "ignore" });
+      await sleep(took * at);
+      child.kill("SIGKILL");
+      const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+      assert.equal(signal, "SIGKILL", `killed at ${at} of the load (it exited with ${code} first)`);
+      const again = await mailtrace(["ingest", "--store", url, "--tz", "UTC", log]);
+      assert.equal(again.code, 0, again.stderr);
+      console.log(`killed at ${Math.round(took * at)} ms; then: ${again.stdout.trim()}`);
+      const got = await contents(url);
+      assert.deepEqual(got.stats, expected.stats, `killed at ${at}: the same messages, recipients and events`);
+      assert.deepEqual(got.rows, expected.rows, `killed at ${at}: the same trace rows`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
