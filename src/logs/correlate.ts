@@ -205,6 +205,15 @@ export class Correlator {
     if (endOfFile) this.file++;
   }
 
+  /**
+   * Whether every line given so far is in the store (after flush): not so while a new head is
+   * kept back unwritten (see `continues`).
+   */
+  allWritten(): boolean {
+    for (const m of this.open.values()) if (m.id === 0) return false;
+    return true;
+  }
+
   /** Writes everything; the correlator may be used again afterwards (state is kept in the store). */
   finish(): void {
     for (const m of this.open.values()) this.write(m, true);

@@ -198,14 +198,15 @@ async function* lineBatches(stream: Readable, tally: ReadTally, onBytes: (n: num
 }
 
 /**
- * The mark of a file read to its end: the bytes up to its last newline, or for gzip the whole
- * file. A last line without a newline is read (again) by the next ingest: left unread while the
- * file may be being written (Input.readTail), and if it was read, found stored then.
+ * The mark of a file read up to here (`atEnd`: to its end): the bytes up to the last newline
+ * read, or for gzip the whole file. A last line without a newline is read (again) by the next
+ * ingest: left unread while the file may be being written (Input.readTail), and if it was read,
+ * found stored then. Before the end, the line after the last newline has not been read yet.
  */
-function markAfter(path: string, input: Input, tally: ReadTally, lines: number, envelopes: EnvelopeParser): FileMark {
+function markAfter(path: string, input: Input, tally: ReadTally, lines: number, envelopes: EnvelopeParser, atEnd: boolean): FileMark {
   const head = input.head as FileHead;
   const tail = !head.gzip && tally.tailBytes > 0;
-  const tailLines = tail && input.readTail ? 1 : 0;
+  const tailLines = tail && atEnd && input.readTail ? 1 : 0;
   return {
     head: head.hash, headBytes: head.bytes.length, path, bytes: head.gzip ? input.size : input.from + tally.bytes - tally.tailBytes,
     lines: lines - tailLines, year: envelopes.years.year, month: envelopes.years.lastMonth, gzip: head.gzip, time: Date.now(),
@@ -249,6 +250,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
           if (input.mark.month >= 0) envelopes.years.observe(input.mark.year, input.mark.month);
         }
         const tally: ReadTally = { bytes: 0, tailBytes: 0 };
+        let mark = input.mark; // the file's mark in the store (this ingest's latest, once it has one)
         let bytes = 0;
         let lastReport = 0;
         const onBytes = (n: number) => {
@@ -291,6 +293,13 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
           sinceCommit += batch.length;
           if (sinceCommit >= BATCH_LINES) {
             correlator.flush();
+            // A mark with the batch, so that a crash costs at most one batch read again: only where
+            // every line read so far is in the store (a new head kept back, see Correlator.flush, is not).
+            if (input.head && !input.head.gzip && correlator.allWritten()) {
+              const m = markAfter(path, input, tally, seqBase + lines, envelopes, false);
+              writer.markFile(m, mark);
+              mark = m;
+            }
             writer.commit();
             sinceCommit = 0;
           }
@@ -299,7 +308,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
         // The file's mark goes into the same commit: it never says more was read than is stored.
         correlator.flush(true);
         const unchanged = input.mark !== undefined && from === input.size;
-        if (input.head && !unchanged && input.size > 0) writer.markFile(markAfter(path, input, tally, seqBase + lines, envelopes), input.mark);
+        if (input.head && !unchanged && input.size > 0) writer.markFile(markAfter(path, input, tally, seqBase + lines, envelopes, true), mark);
         writer.commit();
         sinceCommit = 0;
         summary.files++;

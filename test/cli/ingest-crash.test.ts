@@ -1,7 +1,8 @@
 /**
  * `bin/mailtrace ingest` killed with SIGKILL in the middle of a load and run again: what was
- * committed stays, the file's mark never runs ahead of the rows it covers, and the store ends
- * with every line once, as an uninterrupted ingest leaves it.
+ * committed stays, the run after reads on from the file's mark of the last commit (never ahead
+ * of the rows it covers), and the store ends with every line once, as an uninterrupted ingest
+ * leaves it.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -45,9 +46,16 @@ test("ingest killed mid-way (SIGKILL) and run again stores every line once, as o
       child.kill("SIGKILL");
       const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
       assert.equal(signal, "SIGKILL", `killed at ${at} of the load (it exited with ${code} first)`);
+      const committed = ((await contents(url)).stats as { messages: number }).messages;
       const again = await mailtrace(["ingest", "--store", url, "--tz", "UTC", log]);
       assert.equal(again.code, 0, again.stderr);
-      console.log(`killed at ${Math.round(took * at)} ms; then: ${again.stdout.trim()}`);
+      console.log(`killed at ${Math.round(took * at)} ms with ${committed} messages committed; then: ${again.stdout.trim()}`);
+      // Each commit carries the file's mark: the run after a kill reads on from the last one.
+      const read = Number(/^(\d+) lines read/.exec(again.stdout)?.[1]);
+      if (committed > 0) {
+        assert.match(again.stdout, /\(1 file\(s\) read on from where/, `killed at ${at}: read on from the last commit`);
+        assert.ok(read < 450_000 && read % 1 === 0, `killed at ${at}: read ${read} lines again`);
+      } else assert.equal(read, 450_000);
       const got = await contents(url);
       assert.deepEqual(got.stats, expected.stats, `killed at ${at}: the same messages, recipients and events`);
       assert.deepEqual(got.rows, expected.rows, `killed at ${at}: the same trace rows`);
