@@ -4,6 +4,7 @@ import { UserError } from "../core/errors.ts";
 import { resolveLang, t } from "../i18n/index.ts";
 import { ingestFiles } from "../logs/ingest.ts";
 import { checkZone } from "../logs/syslog.ts";
+import { DryRunStore } from "../store/dry-run.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 
 export function parseYear(v: string | undefined): number | undefined {
@@ -37,13 +38,14 @@ export function register(program: Command): void {
     .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
     .option("--year <yyyy>", "year of the first line of logs without a year (default: inferred from the file date)")
     .option("--tz <zone>", "time zone of logs without an offset, e.g. Asia/Tokyo (default: local)")
+    .option("--dry-run", "read, parse and correlate the files and print the summary, storing nothing (what a new store would get)")
     .option("--from-start", "read every file from its first line, also what an earlier ingest read (default: go on from where it stopped)")
     .option("--lang <lang>", "ja or en (default: from the locale)")
-    .action(async (files: string[], opts: { store?: string; year?: string; tz?: string; lang?: string; fromStart?: boolean }) => {
+    .action(async (files: string[], opts: { store?: string; year?: string; tz?: string; lang?: string; fromStart?: boolean; dryRun?: boolean }) => {
       const lang = resolveLang(opts.lang);
       const year = parseYear(opts.year);
       const tz = parseZone(opts.tz);
-      const store = await openStore(defaultStoreUrl(opts.store));
+      const store = opts.dryRun ? new DryRunStore() : await openStore(defaultStoreUrl(opts.store));
       const tty = process.stderr.isTTY;
       let shown = false;
       try {
@@ -66,7 +68,9 @@ export function register(program: Command): void {
         process.stdout.write(`${t(lang, "trace.ingest-summary", {
           lines: summary.lines, events: summary.events, messages: summary.messages, unparsed: summary.unparsed,
           other: summary.otherPrograms, files: summary.files,
-        })}${summary.resumed + summary.unchanged ? t(lang, "trace.ingest-resumed", { resumed: summary.resumed, unchanged: summary.unchanged }) : ""}\n`);
+        })}${summary.resumed + summary.unchanged ? t(lang, "trace.ingest-resumed", { resumed: summary.resumed, unchanged: summary.unchanged }) : ""}${
+          opts.dryRun ? t(lang, "trace.ingest-dry-run") : ""
+        }\n`);
         if (summary.errors.length) process.exitCode = 1;
       } finally {
         await store.close();
