@@ -10,7 +10,7 @@
  * bytes only, and gets a mark of its longer head once read again.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { readSync } from "node:fs";
 import { FILE_HEAD_BYTES, type FileMark } from "../store/store.ts";
 
 export interface FileHead {
@@ -25,18 +25,16 @@ export function hashHead(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** The head of a regular file (read with its own descriptor; the file is streamed afterwards). */
-export function readHead(path: string): FileHead {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.alloc(FILE_HEAD_BYTES);
-    let n = 0;
-    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, n);
-    const bytes = buf.subarray(0, n);
-    return { bytes, hash: hashHead(bytes), gzip: n >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b };
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * The head of a regular file, read through `fd` (the descriptor the file is then streamed from,
+ * so that a file renamed and replaced meanwhile cannot give its head to another's bytes).
+ */
+export function readHead(fd: number): FileHead {
+  const buf = Buffer.alloc(FILE_HEAD_BYTES);
+  let n = 0;
+  for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, n);
+  const bytes = buf.subarray(0, n);
+  return { bytes, hash: hashHead(bytes), gzip: n >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b };
 }
 
 /** The first of `marks` that is of this file (its head, now `size` bytes long), if any. */

@@ -4,7 +4,7 @@
  * lines so a crash loses at most one batch (and a re-run restores it, since writes are
  * idempotent). One bad file is reported and the batch goes on.
  */
-import { createReadStream, statSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { isAscii } from "node:buffer";
 import { Readable } from "node:stream";
@@ -96,19 +96,29 @@ function openInput(path: string, stdin: Readable | undefined, marksOf: ((head: F
   if (path === "-") {
     return { stream: stdin ?? process.stdin, total: undefined, mtime: Date.now(), from: 0, mark: undefined, head: undefined, size: 0, readTail: true };
   }
-  const st = statSync(path);
-  if (st.isDirectory()) throw Object.assign(new Error(`is a directory: ${path}`), { code: "EISDIR", path });
+  const st0 = statSync(path);
+  if (st0.isDirectory()) throw Object.assign(new Error(`is a directory: ${path}`), { code: "EISDIR", path });
   // Only regular files can be read again from a byte: not a pipe or a device.
-  const head = st.isFile() ? readHead(path) : undefined;
-  const mark = head && marksOf ? markOf(marksOf(head), head, st.size) : undefined;
-  // A compressed file is read whole or not at all: a gzip stream cannot start in its middle.
-  let from = mark ? (mark.gzip ? (mark.bytes === st.size ? st.size : 0) : mark.bytes) : 0;
-  if (from > st.size) from = 0;
-  const stream = from < st.size || !head ? createReadStream(path, { highWaterMark: CHUNK, start: from }) : undefined;
-  return {
-    stream: stream ?? Readable.from([]), total: st.size - from, mtime: st.mtimeMs, from, mark, head, size: st.size,
-    readTail: !head || head.gzip || Date.now() - st.mtimeMs >= SETTLE_MS,
-  };
+  if (!st0.isFile()) return { stream: createReadStream(path, { highWaterMark: CHUNK }), total: st0.size, mtime: st0.mtimeMs, from: 0, mark: undefined, head: undefined, size: st0.size, readTail: true };
+  // One descriptor for the head, the size and the stream: all of one file, even if it is renamed meanwhile.
+  const fd = openSync(path, "r");
+  try {
+    const st = fstatSync(fd);
+    const head = readHead(fd);
+    const mark = marksOf ? markOf(marksOf(head), head, st.size) : undefined;
+    // A compressed file is read whole or not at all: a gzip stream cannot start in its middle.
+    let from = mark ? (mark.gzip ? (mark.bytes === st.size ? st.size : 0) : mark.bytes) : 0;
+    if (from > st.size) from = 0;
+    const stream = from < st.size ? createReadStream(path, { fd, highWaterMark: CHUNK, start: from }) : undefined;
+    if (!stream) closeSync(fd);
+    return {
+      stream: stream ?? Readable.from([]), total: st.size - from, mtime: st.mtimeMs, from, mark, head, size: st.size,
+      readTail: head.gzip || Date.now() - st.mtimeMs >= SETTLE_MS,
+    };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
 }
 
 /** What lineBatches saw of the bytes it read (for the file's mark). */
