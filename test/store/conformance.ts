@@ -123,6 +123,17 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
   writeFileSync(next, gzipSync(`${NEXT_LOG}\n`));
   const all = { since: "2024-06-01T00:00:00Z", limit: 100 };
   const opts = { year: 2024, tz: "UTC" };
+  /** The snapshot of a new store (named `name`) after one ingest of `content` written to `file`. */
+  const reference = async (name: string, file: string, content: string | Buffer): Promise<unknown> => {
+    writeFileSync(file, content);
+    const ref = await open(name);
+    try {
+      await ingestFiles(ref, [file], opts);
+      return await snapshot(ref);
+    } finally {
+      await ref.close();
+    }
+  };
 
   test(`${name}: ingest counts lines, events, messages, unparsed; a missing file does not stop the batch`, async () => {
     const store = await open();
@@ -303,16 +314,7 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
   test(`${name}: a log that grows is read on from where the last ingest stopped, a line cut by its end once it is whole, and stores what the whole log stores`, async () => {
     const bytes = Buffer.from(`${DAY_LOG}\n${REUSE_LOG}\n`);
     const lineCount = `${DAY_LOG}\n${REUSE_LOG}`.split("\n").length;
-    const whole = join(dir, "grow-whole.log");
-    writeFileSync(whole, bytes);
-    const ref = await open("grow-ref");
-    let expected: unknown;
-    try {
-      await ingestFiles(ref, [whole], opts);
-      expected = await snapshot(ref);
-    } finally {
-      await ref.close();
-    }
+    const expected = await reference("grow-ref", join(dir, "grow-whole.log"), bytes);
     // Steps that cut lines anywhere, below and above the bytes that name a file (FILE_HEAD_BYTES).
     for (const step of [61, 1000, 5000]) {
       const log = join(dir, `grow-${step}.log`);
@@ -362,16 +364,7 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
     const lines = `${DAY_LOG}\n${REUSE_LOG}`.split("\n");
     const third = Math.floor(lines.length / 3);
     const part = (a: number, b: number) => `${lines.slice(a, b).join("\n")}\n`;
-    const whole = join(dir, "rot-whole.log");
-    writeFileSync(whole, part(0, lines.length));
-    const ref = await open("rot-ref");
-    let expected: unknown;
-    try {
-      await ingestFiles(ref, [whole], opts);
-      expected = await snapshot(ref);
-    } finally {
-      await ref.close();
-    }
+    const expected = await reference("rot-ref", join(dir, "rot-whole.log"), part(0, lines.length));
     const log = join(dir, "rot-mail.log");
     const store = await open("rot");
     try {
@@ -404,15 +397,7 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
   test(`${name}: a log cut anywhere, ingested in either order or overlapping, stores what the whole log stores`, async () => {
     const lines = `${DAY_LOG}\n${REUSE_LOG}`.split("\n");
     const whole = join(dir, "whole.log");
-    writeFileSync(whole, `${lines.join("\n")}\n`);
-    const ref = await open("ref");
-    let expected: unknown;
-    try {
-      await ingestFiles(ref, [whole], opts);
-      expected = await snapshot(ref);
-    } finally {
-      await ref.close();
-    }
+    const expected = await reference("ref", whole, `${lines.join("\n")}\n`);
     const head = join(dir, "head.log");
     const tail = join(dir, "tail.log");
     for (let cut = 1; cut < lines.length; cut++) {
