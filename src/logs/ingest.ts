@@ -2,7 +2,8 @@
  * Ingestion: files (plain, gzip, or `-` for stdin) -> envelopes -> dialect facts -> correlator
  * -> store. Streams in large chunks and never holds a whole file; commits every BATCH_LINES
  * lines so a crash loses at most one batch (and a re-run restores it, since writes are
- * idempotent). One bad file is reported and the batch goes on.
+ * idempotent). Each commit records how far the file was read (file-mark.ts), so the next
+ * ingest of a file reads on from there. One bad file is reported and the batch goes on.
  */
 import { closeSync, createReadStream, fstatSync, openSync, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
@@ -99,7 +100,10 @@ function openInput(path: string, stdin: Readable | undefined, marksOf: ((head: F
   const st0 = statSync(path);
   if (st0.isDirectory()) throw Object.assign(new Error(`is a directory: ${path}`), { code: "EISDIR", path });
   // Only regular files can be read again from a byte: not a pipe or a device.
-  if (!st0.isFile()) return { stream: createReadStream(path, { highWaterMark: CHUNK }), total: st0.size, mtime: st0.mtimeMs, from: 0, mark: undefined, head: undefined, size: st0.size, readTail: true };
+  if (!st0.isFile()) {
+    const stream = createReadStream(path, { highWaterMark: CHUNK });
+    return { stream, total: undefined, mtime: st0.mtimeMs, from: 0, mark: undefined, head: undefined, size: 0, readTail: true };
+  }
   // One descriptor for the head, the size and the stream: all of one file, even if it is renamed meanwhile.
   const fd = openSync(path, "r");
   try {
@@ -261,14 +265,12 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
         }
         const tally: ReadTally = { bytes: 0, tailBytes: 0 };
         let mark = input.mark; // the file's mark in the store (this ingest's latest, once it has one)
-        let bytes = 0;
         let lastReport = 0;
         const onBytes = (n: number) => {
-          bytes += n;
-          tally.bytes = bytes;
-          if (opts.onProgress && bytes - lastReport >= 8 * CHUNK) {
-            lastReport = bytes;
-            opts.onProgress({ path, bytes, total: input.total, lines });
+          tally.bytes += n;
+          if (opts.onProgress && tally.bytes - lastReport >= 8 * CHUNK) {
+            lastReport = tally.bytes;
+            opts.onProgress({ path, bytes: tally.bytes, total: input.total, lines });
           }
         };
         for await (const batch of lineBatches(input.stream, tally, onBytes, from === 0, input.readTail)) {
