@@ -71,6 +71,8 @@ export function register(program: Command): void {
         })}${summary.resumed + summary.unchanged ? t(lang, "trace.ingest-resumed", { resumed: summary.resumed, unchanged: summary.unchanged }) : ""}${
           opts.dryRun ? t(lang, "trace.ingest-dry-run") : ""
         }\n`);
+        // A dry run is how a new log is tried out: show what was not understood.
+        if (opts.dryRun) for (const line of summary.unparsedSamples) process.stderr.write(`${t(lang, "trace.ingest-unparsed-line", { line })}\n`);
         if (summary.errors.length) process.exitCode = 1;
       } finally {
         await store.close();

@@ -57,6 +57,8 @@ export interface IngestSummary {
   messages: number;
   /** Lines of a known MTA that were not understood (kept as events when they carry a queue ID). */
   unparsed: number;
+  /** The first few of those lines, as logged (what `ingest --dry-run` shows). */
+  unparsedSamples: string[];
   /** Lines without a syslog envelope or from programs no dialect knows. */
   otherPrograms: number;
   /** Files read from where an earlier ingest of them stopped. */
@@ -92,6 +94,7 @@ interface Input {
 }
 
 const SETTLE_MS = 60_000;
+const UNPARSED_SAMPLES = 5;
 
 function openInput(path: string, stdin: Readable | undefined, marksOf: ((head: FileHead) => FileMark[]) | undefined): Input {
   if (path === "-") {
@@ -242,7 +245,7 @@ function inputBytes(paths: readonly string[]): number {
 
 /** Ingests files into the store; one failing file is recorded in `errors` and the others go on. */
 export async function ingestFiles(store: Store, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const summary: IngestSummary = { files: 0, lines: 0, events: 0, messages: 0, unparsed: 0, otherPrograms: 0, resumed: 0, unchanged: 0, errors: [] };
+  const summary: IngestSummary = { files: 0, lines: 0, events: 0, messages: 0, unparsed: 0, unparsedSamples: [], otherPrograms: 0, resumed: 0, unchanged: 0, errors: [] };
   const writer = store.writer({ expectedBytes: inputBytes(paths) });
   const correlator = new Correlator(writer);
   const dialectOf = new Map<string, Dialect | null>();
@@ -299,7 +302,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
             }
             const fact: Fact = dialect.parse(env);
             if (fact.kind === "noise") continue;
-            if (fact.kind === "unparsed") summary.unparsed++;
+            if (fact.kind === "unparsed" && summary.unparsed++ < UNPARSED_SAMPLES) summary.unparsedSamples.push(raw);
             correlator.add(env, fact, raw, seqBase + lines);
           }
           sinceCommit += batch.length;

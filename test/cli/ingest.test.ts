@@ -1,6 +1,6 @@
 /** `bin/mailtrace ingest` options as a user runs them: --dry-run, --from-start, in both languages. */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -15,9 +15,13 @@ test("ingest --dry-run counts what a new store would get and writes nothing; --f
     const log = join(dir, "mail.log");
     await writePostfixLog(log, { start: Date.UTC(2026, 10, 1), lines: 5000, seed: 11, meanGapSeconds: 2 });
     const db = join(dir, "t.db");
+    const odd = "Nov  3 10:00:00 mx1 postfix/smtp[4242]: 4A1B2C3D4E: a line no Postfix version writes";
+    appendFileSync(log, `${odd}\n`);
     const dry = await mailtrace(["ingest", "--dry-run", "--store", `sqlite:${db}`, "--tz", "UTC", log]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /\(dry run: nothing stored\)$/m);
+    assert.match(dry.stdout, / 1 unparsed/);
+    assert.equal(dry.stderr, `not understood: ${odd}\n`, "the lines not understood are shown");
     assert.equal(existsSync(db), false, "no store is opened or created");
     const real = await mailtrace(["ingest", "--store", `sqlite:${db}`, "--tz", "UTC", log]);
     assert.equal(real.code, 0, real.stderr);

@@ -3,6 +3,7 @@ export const trace: Record<string, string> = {
   "trace.ingest-summary": "{lines} lines read from {files} file(s): {events} new events, {messages} new messages, {unparsed} unparsed, {other} lines of other programs",
   "trace.ingest-resumed": " ({resumed} file(s) read on from where the last ingest of them stopped, {unchanged} unchanged since; --from-start reads them whole)",
   "trace.ingest-dry-run": " (dry run: nothing stored)",
+  "trace.ingest-unparsed-line": "not understood: {line}",
   "trace.no-rows": "No messages match (default range: the last 48 hours; widen it with --since 7d).",
   "trace.not-found": "No message with queue ID or Message-ID {key} in the store.",
   "trace.show-message": "Message",
