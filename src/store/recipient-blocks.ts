@@ -104,6 +104,11 @@ export function matchingRows(columns: ReadonlyArray<[column: Uint16Array, wanted
   const out: number[] = [];
   const [c0, w0] = columns[0];
   const one = w0.length === 1 ? w0[0] : NONE;
+  if (columns.length === 1 && one !== NONE) {
+    // One key in one column (an exact address, a domain): the builtin search beats a loop here.
+    for (let i = c0.indexOf(one); i >= 0; i = c0.indexOf(one, i + 1)) out.push(i);
+    return out;
+  }
   for (let i = 0; i < BLOCK_ROWS; i++) {
     const v = c0[i];
     if (v === NONE || (one !== NONE ? v !== one : !w0.includes(v))) continue;
