@@ -25,6 +25,7 @@ import type { Envelope } from "./syslog.ts";
 import type { Fact } from "./dialects/types.ts";
 import { type CanonicalStatus, canonicalStatus } from "./status.ts";
 import { lineHash } from "./line-hash.ts";
+import { detached } from "../core/detached-string.ts";
 import type { EventRecord, LinkRecord, MessageFields, StoredMessage, StoreWriter } from "../store/store.ts";
 
 interface PendingRecipient {
@@ -50,6 +51,9 @@ interface OpenMessage {
   /** Known fields (hydrated from the store when reopened), used for recipient rows. */
   sender?: string;
   clientIp?: string;
+  messageId?: string;
+  size?: number;
+  subject?: string;
   /** Fields learned since the last write. */
   dirty: MessageFields | undefined;
   rcpts: Map<string, PendingRecipient>;
@@ -278,22 +282,23 @@ export class Correlator {
     }
     if (found && seen) {
       m = {
-        id: found.id, host: env.host, queueId: qid, firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
-        hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, dirty: undefined,
+        id: found.id, host: detached(env.host), queueId: detached(qid), firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
+        hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, messageId: found.messageId,
+        size: found.size, subject: found.subject, dirty: undefined,
         rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen: new LineSet(seen), written: [],
         pending: undefined, file: this.file,
       };
     } else {
       const next = this.w.findNextMessage(env.host, qid, env.time);
       m = {
-        id: 0, host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, lastTime: env.time,
+        id: 0, host: detached(env.host), queueId: detached(qid), firstTime: env.time, offset: env.offset, lastTime: env.time,
         hasOrigin: false, dirty: undefined, rcpts: new Map(), hasStoredRows: false, placeholder: false, events: [], links: [],
         seen: new LineSet(), written: [], pending: undefined, next: next && next.origin === undefined ? next : undefined,
         file: this.file,
       };
     }
     if (this.open.size >= MAX_OPEN) this.flush();
-    this.open.set(env.host, qid, m);
+    this.open.set(m.host, m.queueId, m);
     return m;
   }
 
@@ -343,8 +348,7 @@ export class Correlator {
     if (!this.w.rekeyMessage(next.id, m.firstTime, m.offset)) return;
     m.id = next.id;
     m.hasStoredRows = true;
-    if (m.sender === undefined) m.sender = next.sender;
-    if (m.clientIp === undefined) m.clientIp = next.clientIp;
+    this.learn(m, next);
     const stored = this.w.eventHashes(next.id);
     if (stored.length) {
       const hs = new Set(stored);
@@ -352,8 +356,17 @@ export class Correlator {
       m.pending = undefined;
       for (const h of stored) m.seen.add(h);
     }
-    // Recipient rows carry the sender and client IP: give the tail's rows the head's.
-    this.set(m, { sender: m.sender, clientIp: m.clientIp });
+    // Recipient rows carry the message's fields (rowFields): give the tail's rows the head's.
+    this.set(m, { sender: m.sender, clientIp: m.clientIp, messageId: m.messageId, size: m.size, subject: m.subject });
+  }
+
+  /** Fields of the stored entry that `m` does not know yet (its recipient rows carry them). */
+  private learn(m: OpenMessage, stored: StoredMessage): void {
+    if (m.sender === undefined) m.sender = stored.sender;
+    if (m.clientIp === undefined) m.clientIp = stored.clientIp;
+    if (m.messageId === undefined) m.messageId = stored.messageId;
+    if (m.size === undefined) m.size = stored.size;
+    if (m.subject === undefined) m.subject = stored.subject;
   }
 
   private set(m: OpenMessage, f: MessageFields): void {
@@ -374,7 +387,7 @@ export class Correlator {
     switch (fact.kind) {
       case "client": {
         m.hasOrigin = true;
-        m.clientIp = fact.clientIp || undefined;
+        m.clientIp = fact.clientIp ? detached(fact.clientIp) : undefined;
         const f: MessageFields = { origin: "smtp", clientHost: fact.clientHost, clientIp: fact.clientIp || undefined };
         if (fact.saslUsername !== undefined) f.saslUsername = fact.saslUsername;
         this.set(m, f);
@@ -385,15 +398,17 @@ export class Correlator {
         // pickup's sender is as submitted (`dave`); qmgr's, logged after it, is the canonical one
         // (`dave@example.jp`) and stays if it is known already (files ingested newest first).
         if (m.sender === undefined) {
-          m.sender = fact.sender;
+          m.sender = fact.sender && detached(fact.sender);
           this.set(m, { origin: "local", sender: fact.sender });
         } else this.set(m, { origin: "local" });
         break;
       case "message-id":
+        m.messageId = fact.messageId && detached(fact.messageId);
         this.set(m, { messageId: fact.messageId });
         break;
       case "queued":
-        m.sender = fact.sender;
+        m.sender = fact.sender && detached(fact.sender);
+        if (fact.size !== undefined) m.size = fact.size;
         this.set(m, { sender: fact.sender, size: fact.size, nrcpt: fact.nrcpt });
         if (!m.entryStatus) m.entryStatus = "pending";
         break;
@@ -406,9 +421,12 @@ export class Correlator {
       case "action":
       case "reject": {
         const status = canonicalStatus(fact.status ?? "");
-        if (fact.subject !== undefined) this.set(m, { subject: fact.subject });
+        if (fact.subject !== undefined) {
+          m.subject = detached(fact.subject);
+          this.set(m, { subject: fact.subject });
+        }
         if (fact.sender !== undefined && m.sender === undefined) {
-          m.sender = fact.sender;
+          m.sender = detached(fact.sender);
           this.set(m, { sender: fact.sender });
         }
         // warn/filter/prepend/replace leave the status alone; they are timeline entries.
@@ -464,7 +482,7 @@ export class Correlator {
     this.w.upsertRecipient({
       message: r.id, recipient: fact.recipient ?? "", status: canonicalStatus(fact.status ?? "reject") ?? "failed",
       dsn: fact.dsn, detail: fact.detail, eventTime: env.time, time: env.time, offset: env.offset, sender: fact.sender,
-      clientIp: fact.clientIp,
+      clientIp: fact.clientIp, host: env.host, queueId: "NOQUEUE", messageId: undefined, size: undefined, subject: undefined,
     });
   }
 
@@ -495,6 +513,8 @@ export class Correlator {
       } else {
         // Its key was stored already: merge into that entry as if it had been found again.
         this.w.updateMessage(m.id, { ...m.dirty, lastTime: m.lastTime });
+        const stored = this.w.findMessage(m.host, m.queueId, m.firstTime);
+        if (stored?.id === m.id) this.learn(m, stored);
         m.hasStoredRows = true;
         const hs = new Set(this.w.eventHashes(m.id));
         m.events = m.events.filter((e) => !hs.has(hashOf(e)));
@@ -524,7 +544,7 @@ export class Correlator {
         this.w.upsertRecipient({
           message: m.id, recipient: r.recipient, origTo: r.origTo, status: r.status, dsn: r.dsn, relay: r.relay,
           delay: r.delay, detail: r.detail, eventTime: r.eventTime, time: m.firstTime, offset: m.offset, sender: m.sender,
-          clientIp: m.clientIp,
+          clientIp: m.clientIp, host: m.host, queueId: m.queueId, messageId: m.messageId, size: m.size, subject: m.subject,
         });
       }
       m.rcpts.clear();
@@ -533,7 +553,8 @@ export class Correlator {
       // Queued (or held/discarded) with no recipient logged yet: one row so that it shows in a trace.
       this.w.upsertRecipient({
         message: m.id, recipient: "", status: m.entryStatus, detail: m.entryDetail, eventTime: m.lastTime,
-        time: m.firstTime, offset: m.offset, sender: m.sender, clientIp: m.clientIp,
+        time: m.firstTime, offset: m.offset, sender: m.sender, clientIp: m.clientIp, host: m.host, queueId: m.queueId,
+        messageId: m.messageId, size: m.size, subject: m.subject,
       });
       m.placeholder = true;
       m.placeholderStatus = m.entryStatus;

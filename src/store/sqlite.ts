@@ -32,8 +32,10 @@ import type {
  * 5: block summaries of recipient rows (rblocks) in place of seven recipient indexes.
  * 6: key columns of the blocks (rcolumns) in place of a Bloom filter in the summary.
  * 7: 16-bit column keys, 2,000 rows per block.
+ * 8: recipient rows carry the message's host, queue ID, Message-ID, size and subject too, so a
+ *    trace reads no message row (MIGRATE_7_TO_8 fills them in a schema-7 store).
  */
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 8;
 
 // biome-ignore lint/suspicious/noExplicitAny: a row of node:sqlite, read by column name where its statement is written
 type SqlRow = Record<string, any>;
@@ -85,6 +87,12 @@ CREATE TABLE IF NOT EXISTS recipients(
   offset INTEGER NOT NULL,
   sender TEXT COLLATE NOCASE,
   client_ip TEXT,
+  -- From the message (RecipientRecord); last, in the order MIGRATE_7_TO_8 adds them.
+  host TEXT,
+  queue_id TEXT,
+  message_id TEXT,
+  size INTEGER,
+  subject TEXT,
   UNIQUE(message, recipient)
 );
 -- Per block of recipient ids (recipient-blocks.ts), for trace queries: what its rows may hold,
@@ -104,6 +112,20 @@ CREATE TABLE IF NOT EXISTS links(
   time INTEGER NOT NULL,
   PRIMARY KEY(parent, child_queue_id, kind)
 ) WITHOUT ROWID;
+`;
+
+/** A schema-7 store gets the message's fields on its recipient rows, in one transaction. */
+const MIGRATE_7_TO_8 = `
+BEGIN IMMEDIATE;
+ALTER TABLE recipients ADD COLUMN host TEXT;
+ALTER TABLE recipients ADD COLUMN queue_id TEXT;
+ALTER TABLE recipients ADD COLUMN message_id TEXT;
+ALTER TABLE recipients ADD COLUMN size INTEGER;
+ALTER TABLE recipients ADD COLUMN subject TEXT;
+UPDATE recipients SET host = m.host, queue_id = m.queue_id, message_id = m.message_id, size = m.size, subject = m.subject
+  FROM messages m WHERE m.id = recipients.message;
+UPDATE meta SET value = '8' WHERE key = 'schema';
+COMMIT;
 `;
 
 /**
@@ -207,11 +229,15 @@ class SqliteWriter implements StoreWriter {
         subject = coalesce(?, subject), origin = coalesce(?, origin) WHERE id = ?`),
       propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), client_ip = coalesce(?2, client_ip)
         WHERE message = ?3 AND (sender IS NOT ?1 OR client_ip IS NOT ?2) RETURNING id`),
+      // The other message fields of the rows (not in the block columns: no ids needed back).
+      propagateFields: db.prepare(`UPDATE recipients SET message_id = coalesce(?1, message_id), size = coalesce(?2, size),
+        subject = coalesce(?3, subject) WHERE message = ?4
+          AND (coalesce(?1, message_id) IS NOT message_id OR coalesce(?2, size) IS NOT size OR coalesce(?3, subject) IS NOT subject)`),
       // Insert, else merge: two statements, because an upsert that returns its row's id (RETURNING)
       // costs more than the insert itself (SQLite buffers returned rows), and most rows are new.
       insertRecipient: db.prepare(`INSERT INTO recipients(message, recipient, orig_to, status, dsn, relay, delay, detail,
-        event_time, time, offset, sender, client_ip)
-        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message, recipient) DO NOTHING`),
+        event_time, time, offset, sender, client_ip, host, queue_id, message_id, size, subject)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message, recipient) DO NOTHING`),
       mergeRecipient: db.prepare(`UPDATE recipients SET
           orig_to = coalesce(?3, orig_to),
           status = CASE WHEN ?9 >= event_time THEN ?4 ELSE status END,
@@ -220,7 +246,8 @@ class SqliteWriter implements StoreWriter {
           delay = CASE WHEN ?9 >= event_time THEN coalesce(?7, delay) ELSE delay END,
           detail = CASE WHEN ?9 >= event_time THEN ?8 ELSE detail END,
           event_time = max(event_time, ?9),
-          sender = coalesce(?10, sender), client_ip = coalesce(?11, client_ip)
+          sender = coalesce(?10, sender), client_ip = coalesce(?11, client_ip),
+          message_id = coalesce(?12, message_id), size = coalesce(?13, size), subject = coalesce(?14, subject)
         WHERE message = ?1 AND recipient = ?2 RETURNING id, status, time`),
       changeStatus: db.prepare(`UPDATE recipients SET status = ?, detail = ?, event_time = ?
         WHERE message = ? AND status = ? AND event_time <= ? RETURNING id`),
@@ -335,12 +362,16 @@ class SqliteWriter implements StoreWriter {
       const ip = f.clientIp ?? null;
       for (const r of this.s.propagate.all(sender, ip, id) as { id: number }[]) this.blocks.origin(r.id, sender, ip);
     }
+    if (f.messageId !== undefined || f.size !== undefined || f.subject !== undefined) {
+      this.s.propagateFields.run(f.messageId ?? null, f.size ?? null, f.subject ?? null, id);
+    }
   }
 
   upsertRecipient(r: RecipientRecord): void {
     const ins = this.s.insertRecipient.run(
       r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
-      r.eventTime, r.time, r.offset, r.sender ?? null, r.clientIp ?? null,
+      r.eventTime, r.time, r.offset, r.sender ?? null, r.clientIp ?? null, r.host, r.queueId, r.messageId ?? null, r.size ?? null,
+      r.subject ?? null,
     );
     if (ins.changes) {
       this.blocks.row(Number(ins.lastInsertRowid), r.time, r.status, r.recipient, r.sender, r.clientIp);
@@ -348,7 +379,7 @@ class SqliteWriter implements StoreWriter {
     }
     const row = this.s.mergeRecipient.get(
       r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
-      r.eventTime, r.sender ?? null, r.clientIp ?? null,
+      r.eventTime, r.sender ?? null, r.clientIp ?? null, r.messageId ?? null, r.size ?? null, r.subject ?? null,
     ) as { id: number; status: CanonicalStatus; time: number };
     this.blocks.merged(row.id, row.time, row.status, r.sender, r.clientIp);
   }
@@ -466,12 +497,23 @@ export class SqliteStore implements Store {
       // The schema first: an older store's indexes may name columns this version does not have.
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
       if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
+      else if (Number(v.value) === 7) this.migrate(MIGRATE_7_TO_8);
       else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}: ingest the logs again into a new store (another --store path, or remove this file)`);
       if (this.queryIndexes().length < BULK_INDEXES.length) this.unlessBusy(CREATE_BULK_INDEXES);
     } catch (err) {
       this.db.close();
       if (err instanceof UserError) throw err;
       throw new UserError(`store ${url} is not a usable mailtrace database: ${(err as Error).message}`);
+    }
+  }
+
+  /** Runs a migration's transaction; on failure nothing of it stays (the store keeps its schema). */
+  private migrate(sql: string): void {
+    try {
+      this.db.exec(sql);
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw busyAsUserError(err, this.url);
     }
   }
 
@@ -691,9 +733,9 @@ export class SqliteStore implements Store {
   }
 
   private rowsStatement(where: string[]): StatementSync {
-    return this.db.prepare(`SELECT r.id AS rid, r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn, r.relay,
-      r.detail, r.client_ip, m.size, m.subject, r.message
-      FROM recipients r JOIN messages m ON m.id = r.message
+    return this.db.prepare(`SELECT r.id AS rid, r.time, r.offset, r.host, r.queue_id, r.message_id, r.sender, r.recipient, r.status, r.dsn,
+      r.relay, r.detail, r.client_ip, r.size, r.subject, r.message
+      FROM recipients r
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY r.time DESC, r.id DESC LIMIT ?`);
   }
@@ -765,7 +807,7 @@ export class SqliteStore implements Store {
     const ids = messages.map((m) => m.id);
     if (!ids.length) return { messages: [], recipients: [], events: [] };
     const inList = ids.join(",");
-    const recipients = (this.db.prepare(`SELECT r.*, m.queue_id FROM recipients r JOIN messages m ON m.id = r.message
+    const recipients = (this.db.prepare(`SELECT * FROM recipients r
       WHERE r.message IN (${inList}) ORDER BY r.time, r.message, r.recipient`).all() as SqlRow[]).map(
       (r): ShowRecipient => ({
         message: r.message, queueId: r.queue_id, recipient: r.recipient, origTo: r.orig_to, status: r.status, dsn: r.dsn,

@@ -1,10 +1,12 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openStore } from "../../src/store/open.ts";
-import { runStoreConformance } from "./conformance.ts";
+import { ingestFiles } from "../../src/logs/ingest.ts";
+import { buildTraceQuery } from "../../src/trace/query.ts";
+import { DAY_LOG, NEXT_LOG, runStoreConformance } from "./conformance.ts";
 
 const url = `sqlite:${join(mkdtempSync(join(tmpdir(), "mailtrace-sqlite-")), "t.db")}`;
 // Fresh stores (one per test case, many of them) live in memory.
@@ -138,7 +140,10 @@ test("sqlite: a store opened while another connection bulk-loads it reads what i
   const loader = (await openStore(`sqlite:${path}`)) as any;
   const w = loader.writer({ expectedBytes: 1 << 30 });
   const { id } = w.insertMessage({ host: "mx1", queueId: "ABCDE12345", firstTime: Date.UTC(2024, 5, 1), offset: 0, disc: 0 });
-  w.upsertRecipient({ message: id, recipient: "a@example.jp", status: "delivered", eventTime: Date.UTC(2024, 5, 1), time: Date.UTC(2024, 5, 1), offset: 0 });
+  w.upsertRecipient({
+    message: id, recipient: "a@example.jp", status: "delivered", eventTime: Date.UTC(2024, 5, 1), time: Date.UTC(2024, 5, 1), offset: 0,
+    host: "mx1", queueId: "ABCDE12345",
+  });
   w.commit();
   const t0 = performance.now();
   const reader = (await openStore(`sqlite:${path}`)) as any;
@@ -177,6 +182,32 @@ test("sqlite: a store of another schema version is a one-line error that says to
     assert.equal(err.message.includes("\n"), false);
     return true;
   });
+});
+
+test("sqlite: a schema-7 store is migrated in place: its trace rows keep every field, and ingest goes on", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mailtrace-migrate-"));
+  const path = join(dir, "v7.db");
+  const log = join(dir, "day.log");
+  writeFileSync(log, `${DAY_LOG}\n`);
+  const opts = { year: 2024, tz: "UTC" };
+  const all = buildTraceQuery({ since: "2024-06-01T00:00:00Z", limit: 100 });
+  const s = (await openStore(`sqlite:${path}`)) as any;
+  await ingestFiles(s, [log], opts);
+  const before = await s.trace(all);
+  assert.ok(before.some((r: { subject: string | null }) => r.subject === "Urgent invoice"), "a row with a subject");
+  // Schema 7: recipient rows without the message's fields.
+  for (const c of ["host", "queue_id", "message_id", "size", "subject"]) s.db.exec(`ALTER TABLE recipients DROP COLUMN ${c}`);
+  s.db.exec("UPDATE meta SET value = '7' WHERE key = 'schema'");
+  await s.close();
+  const m = (await openStore(`sqlite:${path}`)) as any;
+  assert.equal(m.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get().value, "8");
+  assert.deepEqual(await m.trace(all), before);
+  writeFileSync(log, `${DAY_LOG}\n${NEXT_LOG}\n`);
+  const r = await ingestFiles(m, [log], opts);
+  assert.deepEqual(r.errors, []);
+  const expired = (await m.trace(all)).find((x: { queueId: string; status: string }) => x.queueId === "1111111111" && x.status === "failed");
+  assert.equal(expired?.messageId, "m4@example.net");
+  await m.close();
 });
 
 test("sqlite: a message key (host, queue ID, first time, disc) is stored once, in a bulk load and outside one", async () => {
