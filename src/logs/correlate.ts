@@ -54,6 +54,11 @@ interface OpenMessage {
   messageId?: string;
   size?: number;
   subject?: string;
+  /**
+   * Whether the strings kept above (and host, queue ID) are copies of their own (see detach);
+   * false while they may still be substrings of the read chunks their lines came from.
+   */
+  own: boolean;
   /** Fields learned since the last write. */
   dirty: MessageFields | undefined;
   rcpts: Map<string, PendingRecipient>;
@@ -127,7 +132,8 @@ class OpenEntries {
   }
   set(host: string, queueId: string, m: OpenMessage): void {
     let h = this.byHost.get(host);
-    if (!h) this.byHost.set(host, (h = new Map()));
+    // A host's first string is the key for good: a copy, not a view into a read chunk.
+    if (!h) this.byHost.set(detached(host), (h = new Map()));
     const before = h.size;
     h.set(queueId, m);
     this.size += h.size - before;
@@ -201,11 +207,17 @@ export class Correlator {
    */
   flush(endOfFile = false): void {
     const idleBefore = this.latest - IDLE_MS;
+    const kept: OpenMessage[] = [];
     for (const m of this.open.values()) {
       this.write(m, endOfFile);
       if (m.lastTime < idleBefore && m.id !== 0) this.open.delete(m.host, m.queueId);
-      else if (m.written.length) this.fold(m);
+      else {
+        if (m.written.length) this.fold(m);
+        if (!m.own) kept.push(m);
+      }
     }
+    // After the walk: detaching re-keys the entry, which a walk of the map would meet again.
+    for (const m of kept) this.detach(m);
     if (endOfFile) this.file++;
   }
 
@@ -236,6 +248,25 @@ export class Correlator {
       if (e.time === ev.time && e.text === ev.text && e.pid === ev.pid && e.program === ev.program) return true;
     }
     return false;
+  }
+
+  /**
+   * Copies the strings an entry keeps off the read chunks they were cut from: an entry that
+   * stays open past a flush (a deferred message: days of log) kept its whole 1 MB chunk alive
+   * through a substring (detached-string.ts). Done here, for the few entries that outlive a
+   * batch, rather than for every entry as it learns a field (3% of a dry run's time).
+   */
+  private detach(m: OpenMessage): void {
+    this.open.delete(m.host, m.queueId);
+    m.host = detached(m.host);
+    m.queueId = detached(m.queueId);
+    if (m.sender !== undefined) m.sender = detached(m.sender);
+    if (m.clientIp !== undefined) m.clientIp = detached(m.clientIp);
+    if (m.messageId !== undefined) m.messageId = detached(m.messageId);
+    if (m.subject !== undefined) m.subject = detached(m.subject);
+    if (m.entryDetail !== undefined) m.entryDetail = detached(m.entryDetail);
+    m.own = true;
+    this.open.set(m.host, m.queueId, m);
   }
 
   /** Moves the hashes of written lines into `seen` (and lets the lines go). */
@@ -282,17 +313,17 @@ export class Correlator {
     }
     if (found && seen) {
       m = {
-        id: found.id, host: detached(env.host), queueId: detached(qid), firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
+        id: found.id, host: env.host, queueId: qid, firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
         hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, messageId: found.messageId,
         size: found.size, subject: found.subject, dirty: undefined,
-        rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen: new LineSet(seen), written: [],
+        own: false, rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen: new LineSet(seen), written: [],
         pending: undefined, file: this.file,
       };
     } else {
       const next = this.w.findNextMessage(env.host, qid, env.time);
       m = {
-        id: 0, host: detached(env.host), queueId: detached(qid), firstTime: env.time, offset: env.offset, lastTime: env.time,
-        hasOrigin: false, dirty: undefined, rcpts: new Map(), hasStoredRows: false, placeholder: false, events: [], links: [],
+        id: 0, host: env.host, queueId: qid, firstTime: env.time, offset: env.offset, lastTime: env.time,
+        hasOrigin: false, dirty: undefined, own: false, rcpts: new Map(), hasStoredRows: false, placeholder: false, events: [], links: [],
         seen: new LineSet(), written: [], pending: undefined, next: next && next.origin === undefined ? next : undefined,
         file: this.file,
       };
@@ -387,7 +418,8 @@ export class Correlator {
     switch (fact.kind) {
       case "client": {
         m.hasOrigin = true;
-        m.clientIp = fact.clientIp ? detached(fact.clientIp) : undefined;
+        m.clientIp = fact.clientIp || undefined;
+        m.own = false;
         const f: MessageFields = { origin: "smtp", clientHost: fact.clientHost, clientIp: fact.clientIp || undefined };
         if (fact.saslUsername !== undefined) f.saslUsername = fact.saslUsername;
         this.set(m, f);
@@ -398,16 +430,19 @@ export class Correlator {
         // pickup's sender is as submitted (`dave`); qmgr's, logged after it, is the canonical one
         // (`dave@example.jp`) and stays if it is known already (files ingested newest first).
         if (m.sender === undefined) {
-          m.sender = fact.sender && detached(fact.sender);
+          m.sender = fact.sender;
+          m.own = false;
           this.set(m, { origin: "local", sender: fact.sender });
         } else this.set(m, { origin: "local" });
         break;
       case "message-id":
-        m.messageId = fact.messageId && detached(fact.messageId);
+        m.messageId = fact.messageId;
+        m.own = false;
         this.set(m, { messageId: fact.messageId });
         break;
       case "queued":
-        m.sender = fact.sender && detached(fact.sender);
+        m.sender = fact.sender;
+        m.own = false;
         if (fact.size !== undefined) m.size = fact.size;
         this.set(m, { sender: fact.sender, size: fact.size, nrcpt: fact.nrcpt });
         if (!m.entryStatus) m.entryStatus = "pending";
@@ -422,11 +457,13 @@ export class Correlator {
       case "reject": {
         const status = canonicalStatus(fact.status ?? "");
         if (fact.subject !== undefined) {
-          m.subject = detached(fact.subject);
+          m.subject = fact.subject;
+          m.own = false;
           this.set(m, { subject: fact.subject });
         }
         if (fact.sender !== undefined && m.sender === undefined) {
-          m.sender = detached(fact.sender);
+          m.sender = fact.sender;
+          m.own = false;
           this.set(m, { sender: fact.sender });
         }
         // warn/filter/prepend/replace leave the status alone; they are timeline entries.
@@ -436,6 +473,7 @@ export class Correlator {
         if (wholeMessage) {
           m.entryStatus = status;
           m.entryDetail = fact.detail;
+          m.own = false;
           for (const r of m.rcpts.values()) this.recipient(m, env, r.recipient, status, fact);
         }
         if (fact.recipient) this.recipient(m, env, fact.recipient, status, fact);
