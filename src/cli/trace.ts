@@ -9,7 +9,7 @@ import { type Column, formatRows, parseFormat } from "./output.ts";
 
 const FORMATS = ["table", "json", "csv"] as const;
 
-/** The JSON/CSV fields fixed by the trace contract (issue 3), in this order. */
+/** The JSON/CSV fields fixed by the trace contract (issue 3), in this order; fields added since go last. */
 export const TRACE_COLUMNS: Column<TraceRow>[] = [
   { key: "time", get: (r) => formatTime(r.time, r.offset) },
   { key: "host", get: (r) => r.host, maxWidth: 16 },
@@ -24,6 +24,7 @@ export const TRACE_COLUMNS: Column<TraceRow>[] = [
   { key: "clientIp", get: (r) => r.clientIp },
   { key: "size", get: (r) => r.size },
   { key: "subject", get: (r) => r.subject },
+  { key: "origTo", get: (r) => r.origTo },
 ];
 
 /** The narrower set of columns a terminal table shows. */
@@ -37,7 +38,7 @@ export function register(program: Command): void {
     .description("search the trace store: one row per message per recipient, newest first")
     .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
     .option("--sender <pattern>", "address, *@example.com, *.example.com, or a * glob")
-    .option("--recipient <pattern>", "address, *@example.com, *.example.com, or a * glob")
+    .option("--recipient <pattern>", "address, *@example.com, *.example.com, or a * glob; also matches the address as sent (orig_to)")
     .option("--message-id <id>", "Message-ID (with or without <>)")
     .option("--queue-id <id>", "MTA queue ID")
     .option("--client-ip <ip>", "IP address of the sending client")

@@ -5,7 +5,8 @@
  * consecutive ids) holds rows of about the same time. Each block has a summary (the range of
  * its rows' times and the set of their statuses) and, per filter, a column: for each row of the
  * block, 16 bits of the integer key (textKey) of its recipient, recipient domain, sender,
- * sender domain, client IP, or its status. (16 bits: a column is 4,000 bytes, four to a 16 KiB
+ * sender domain, client IP, original recipient (orig_to: the address as sent, before an alias
+ * or a forward; a column is stored only for blocks with such rows), its domain, or its status. (16 bits: a column is 4,000 bytes, four to a 16 KiB
  * page; a key shares its 16 bits with another in one row of 65,535, which the query's test of
  * the row's text turns away.) A trace query walks the blocks newest first, skips those whose
  * summary rules it out, scans the few kilobytes of the columns its filters need, reads only the
@@ -26,7 +27,7 @@ import { domainKey, textKey } from "./text-key.ts";
 export const BLOCK_ROWS = 2000;
 
 /** The columns of a block; the numbers are stored (with the block number they key a column's row). */
-export const COLUMN = { recipient: 1, recipientDomain: 2, sender: 3, senderDomain: 4, clientIp: 5, status: 6 } as const;
+export const COLUMN = { recipient: 1, recipientDomain: 2, sender: 3, senderDomain: 4, clientIp: 5, status: 6, origTo: 7, origToDomain: 8 } as const;
 export type Column = (typeof COLUMN)[keyof typeof COLUMN];
 
 /** The stored id of a block's column: column-major, so that a query reads one column of many blocks as one range. */
@@ -96,27 +97,44 @@ export function columnOf(bytes: Uint8Array | undefined, littleEndian = LITTLE_EN
   return littleEndian ? c : swapped(c);
 }
 
+/** A filter's test of one column: the row's value there is one of `wanted`. */
+export type ColumnTest = [column: Uint16Array, wanted: readonly number[]];
+
 /**
- * Offsets (within the block) of the rows whose value in each column is one of the wanted
- * values. The first column should be the most selective: the others are read only where it matches.
+ * Offsets (within the block) of the rows that pass every filter, where a filter is one or more
+ * column tests and a row passes it if it passes one of them (a recipient is its own address or
+ * the original one). The first filter should be the most selective: the others are tested only
+ * on its rows.
  */
-export function matchingRows(columns: ReadonlyArray<[column: Uint16Array, wanted: readonly number[]]>): number[] {
-  const out: number[] = [];
-  const [c0, w0] = columns[0];
-  const one = w0.length === 1 ? w0[0] : NONE;
-  if (columns.length === 1 && one !== NONE) {
-    // One key in one column (an exact address, a domain): the builtin search beats a loop here.
-    for (let i = c0.indexOf(one); i >= 0; i = c0.indexOf(one, i + 1)) out.push(i);
-    return out;
+export function matchingRows(filters: ReadonlyArray<ColumnTest | readonly ColumnTest[]>): number[] {
+  const groups = filters.map((f) => (f[0] instanceof Uint16Array ? [f as ColumnTest] : (f as readonly ColumnTest[])));
+  const first = groups[0];
+  if (groups.length === 1 && first.every(([, w]) => w.length === 1 && w[0] !== NONE)) {
+    // One key per column (an exact address, a domain): the builtin search beats a loop here.
+    if (first.length === 1) return offsetsOf(first[0][0], first[0][1][0]);
+    return [...new Set(first.flatMap(([c, w]) => offsetsOf(c, w[0])))].sort((a, b) => a - b);
   }
+  const out: number[] = [];
   for (let i = 0; i < BLOCK_ROWS; i++) {
-    const v = c0[i];
-    if (v === NONE || (one !== NONE ? v !== one : !w0.includes(v))) continue;
     let all = true;
-    for (let k = 1; k < columns.length && all; k++) all = columns[k][1].includes(columns[k][0][i]);
+    for (let k = 0; k < groups.length && all; k++) all = passes(groups[k], i);
     if (all) out.push(i);
   }
   return out;
+}
+
+function offsetsOf(c: Uint16Array, key: number): number[] {
+  const out: number[] = [];
+  for (let i = c.indexOf(key); i >= 0; i = c.indexOf(key, i + 1)) out.push(i);
+  return out;
+}
+
+function passes(tests: readonly ColumnTest[], row: number): boolean {
+  for (const [c, wanted] of tests) {
+    const v = c[row];
+    if (v !== NONE && wanted.includes(v)) return true;
+  }
+  return false;
 }
 
 export class BlockSummary {
@@ -193,19 +211,33 @@ export class BlockNotes {
   }
 
   /** A row as inserted. */
-  row(rowId: number, time: number, status: CanonicalStatus, recipient: string, sender: string | null | undefined, clientIp: string | null | undefined): void {
+  row(
+    rowId: number, time: number, status: CanonicalStatus, recipient: string, sender: string | null | undefined, clientIp: string | null | undefined,
+    origTo?: string | null,
+  ): void {
     this.touch(blockOf(rowId));
     this.set(rowId, COLUMN.recipient, columnKey(textKey(recipient)));
     this.set(rowId, COLUMN.recipientDomain, columnKey(domainKey(recipient)));
-    this.merged(rowId, time, status, sender, clientIp);
+    this.merged(rowId, time, status, sender, clientIp, origTo);
   }
 
-  /** A row merged with what was learned since (its recipient stays). */
-  merged(rowId: number, time: number, status: CanonicalStatus, sender: string | null | undefined, clientIp: string | null | undefined): void {
+  /** A row merged with what was learned since (its recipient stays; values not given stay as stored). */
+  merged(
+    rowId: number, time: number, status: CanonicalStatus, sender: string | null | undefined, clientIp: string | null | undefined,
+    origTo?: string | null,
+  ): void {
     this.touch(blockOf(rowId));
     (this.lastSummary as BlockSummary).addTime(time);
     this.status(rowId, status);
     this.origin(rowId, sender, clientIp);
+    if (origTo) this.origTo(rowId, origTo);
+  }
+
+  /** A row's original recipient (rare: most blocks never get this column). */
+  origTo(rowId: number, origTo: string): void {
+    this.touch(blockOf(rowId));
+    this.set(rowId, COLUMN.origTo, columnKey(textKey(origTo)));
+    this.set(rowId, COLUMN.origToDomain, columnKey(domainKey(origTo)));
   }
 
   /** A row's sender and client IP, where learned (a value not given stays as stored). */

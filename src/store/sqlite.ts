@@ -15,7 +15,7 @@ import type { CanonicalStatus } from "../logs/status.ts";
 import { decodeEvents, encodeEvents, eventHashesOf } from "./event-codec.ts";
 import { KeyIndex } from "./key-index.ts";
 import {
-  BLOCK_ROWS, BlockNotes, BlockSummary, blockRows, COLUMN, type Column, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
+  BLOCK_ROWS, BlockNotes, type BlockStorage, BlockSummary, blockRows, COLUMN, type Column, type ColumnTest, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
 } from "./recipient-blocks.ts";
 import { textKey } from "./text-key.ts";
 import { FILE_HEAD_BYTES } from "./store.ts";
@@ -114,9 +114,11 @@ CREATE TABLE IF NOT EXISTS links(
 ) WITHOUT ROWID;
 `;
 
-/** A schema-7 store gets the message's fields on its recipient rows, in one transaction. */
+/**
+ * A schema-7 store gets the message's fields on its recipient rows (and, in migrate7to8, the
+ * block columns of their original recipients), in one transaction.
+ */
 const MIGRATE_7_TO_8 = `
-BEGIN IMMEDIATE;
 ALTER TABLE recipients ADD COLUMN host TEXT;
 ALTER TABLE recipients ADD COLUMN queue_id TEXT;
 ALTER TABLE recipients ADD COLUMN message_id TEXT;
@@ -125,7 +127,6 @@ ALTER TABLE recipients ADD COLUMN subject TEXT;
 UPDATE recipients SET host = m.host, queue_id = m.queue_id, message_id = m.message_id, size = m.size, subject = m.subject
   FROM messages m WHERE m.id = recipients.message;
 UPDATE meta SET value = '8' WHERE key = 'schema';
-COMMIT;
 `;
 
 /**
@@ -177,6 +178,23 @@ function likeLiteral(s: string): string {
 // Links resolve to queue entries that started within this window around the link's time.
 const LINK_WINDOW_MS = 6 * 3600 * 1000;
 
+/** The block summaries and columns (recipient-blocks.ts) in their tables. */
+function blockStorage(db: DatabaseSync): BlockStorage {
+  const loadSummary = db.prepare("SELECT min_time, max_time, statuses FROM rblocks WHERE block = ?");
+  const saveSummary = db.prepare("INSERT OR REPLACE INTO rblocks(block, min_time, max_time, statuses) VALUES(?,?,?,?)");
+  const loadColumn = db.prepare("SELECT keys FROM rcolumns WHERE id = ?");
+  const saveColumn = db.prepare("INSERT OR REPLACE INTO rcolumns(id, keys) VALUES(?,?)");
+  return {
+    loadSummary(block) {
+      const r = loadSummary.get(block) as { min_time: number; max_time: number; statuses: number } | undefined;
+      return r && new BlockSummary(r.min_time, r.max_time, r.statuses);
+    },
+    saveSummary: (block, b) => saveSummary.run(block, b.minTime, b.maxTime, b.statuses),
+    loadColumn: (block, column) => (loadColumn.get(columnId(block, column)) as { keys: Uint8Array } | undefined)?.keys,
+    saveColumn: (block, column, bytes) => saveColumn.run(columnId(block, column), bytes),
+  };
+}
+
 class SqliteWriter implements StoreWriter {
   private readonly db: DatabaseSync;
   private readonly s: Record<string, StatementSync>;
@@ -188,19 +206,7 @@ class SqliteWriter implements StoreWriter {
   constructor(db: DatabaseSync, keys?: KeyIndex) {
     this.db = db;
     this.keys = keys;
-    const loadSummary = db.prepare("SELECT min_time, max_time, statuses FROM rblocks WHERE block = ?");
-    const saveSummary = db.prepare("INSERT OR REPLACE INTO rblocks(block, min_time, max_time, statuses) VALUES(?,?,?,?)");
-    const loadColumn = db.prepare("SELECT keys FROM rcolumns WHERE id = ?");
-    const saveColumn = db.prepare("INSERT OR REPLACE INTO rcolumns(id, keys) VALUES(?,?)");
-    this.blocks = new BlockNotes({
-      loadSummary(block) {
-        const r = loadSummary.get(block) as { min_time: number; max_time: number; statuses: number } | undefined;
-        return r && new BlockSummary(r.min_time, r.max_time, r.statuses);
-      },
-      saveSummary: (block, b) => saveSummary.run(block, b.minTime, b.maxTime, b.statuses),
-      loadColumn: (block, column) => (loadColumn.get(columnId(block, column)) as { keys: Uint8Array } | undefined)?.keys,
-      saveColumn: (block, column, bytes) => saveColumn.run(columnId(block, column), bytes),
-    });
+    this.blocks = new BlockNotes(blockStorage(db));
     this.s = {
       find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
         client_host, client_ip, sasl_username, subject, origin
@@ -374,14 +380,14 @@ class SqliteWriter implements StoreWriter {
       r.subject ?? null,
     );
     if (ins.changes) {
-      this.blocks.row(Number(ins.lastInsertRowid), r.time, r.status, r.recipient, r.sender, r.clientIp);
+      this.blocks.row(Number(ins.lastInsertRowid), r.time, r.status, r.recipient, r.sender, r.clientIp, r.origTo);
       return;
     }
     const row = this.s.mergeRecipient.get(
       r.message, r.recipient, r.origTo ?? null, r.status, r.dsn ?? null, r.relay ?? null, r.delay ?? null, r.detail ?? null,
       r.eventTime, r.sender ?? null, r.clientIp ?? null, r.messageId ?? null, r.size ?? null, r.subject ?? null,
     ) as { id: number; status: CanonicalStatus; time: number };
-    this.blocks.merged(row.id, row.time, row.status, r.sender, r.clientIp);
+    this.blocks.merged(row.id, row.time, row.status, r.sender, r.clientIp, r.origTo);
   }
 
   changeRecipientStatus(message: number, from: CanonicalStatus, to: CanonicalStatus, detail: string, eventTime: number): void {
@@ -444,29 +450,40 @@ function busyAsUserError(err: unknown, store: string): unknown {
   return err;
 }
 
+/** One filter of a trace on the block columns: a row is read if one of these columns holds one of its keys. */
+type KeyFilter = Array<[Column, number[]]>;
+
 /**
- * A pattern as SQL on an address column, and the key a row's column must hold for it (an
- * exact address, or a domain for `*@domain`); other globs are tested on every row of the time range.
+ * A pattern as SQL on one or more address columns (a row matches if one of them does), and the
+ * keys their block columns must hold for it (an exact address, or a domain for `*@domain`);
+ * other globs are tested on every row of the time range.
  */
-function patternSql(col: string, field: Column, domainField: Column, p: TextPattern, params: unknown[], keys: Array<[Column, number[]]>): string {
+function patternSql(
+  cols: ReadonlyArray<[sql: string, field: Column, domainField: Column]>, p: TextPattern, params: unknown[], keys: KeyFilter[],
+): string {
+  let test: string;
+  let value: string;
   switch (p.kind) {
     case "exact":
-      params.push(p.value);
-      keys.push([field, [columnKey(textKey(p.value))]]);
-      return `${col} = ?`;
+      // NOCASE here too: orig_to's column has no collation of its own.
+      [test, value] = ["= ? COLLATE NOCASE", p.value];
+      keys.push(cols.map(([, field]) => [field, [columnKey(textKey(p.value))]]));
+      break;
     case "domain":
-      params.push(`%@${likeLiteral(p.value)}`);
-      keys.push([domainField, [columnKey(textKey(p.value))]]);
-      return `${col} LIKE ? ESCAPE '\\'`;
+      [test, value] = ["LIKE ? ESCAPE '\\'", `%@${likeLiteral(p.value)}`];
+      keys.push(cols.map(([, , domainField]) => [domainField, [columnKey(textKey(p.value))]]));
+      break;
     case "subdomain":
       // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII).
-      params.push(`%@%.${likeLiteral(p.value)}`);
-      return `${col} LIKE ? ESCAPE '\\'`;
+      [test, value] = ["LIKE ? ESCAPE '\\'", `%@%.${likeLiteral(p.value)}`];
+      break;
     default:
       // `*` -> `%`.
-      params.push(likeLiteral(p.value).replace(/\*/g, "%"));
-      return `${col} LIKE ? ESCAPE '\\'`;
+      [test, value] = ["LIKE ? ESCAPE '\\'", likeLiteral(p.value).replace(/\*/g, "%")];
   }
+  for (const _ of cols) params.push(value);
+  const sql = cols.map(([col]) => `${col} ${test}`);
+  return sql.length === 1 ? sql[0] : `(${sql.join(" OR ")})`;
 }
 
 export class SqliteStore implements Store {
@@ -497,7 +514,7 @@ export class SqliteStore implements Store {
       // The schema first: an older store's indexes may name columns this version does not have.
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
       if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
-      else if (Number(v.value) === 7) this.migrate(MIGRATE_7_TO_8);
+      else if (Number(v.value) === 7) this.migrate7to8();
       else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}: ingest the logs again into a new store (another --store path, or remove this file)`);
       if (this.queryIndexes().length < BULK_INDEXES.length) this.unlessBusy(CREATE_BULK_INDEXES);
     } catch (err) {
@@ -507,10 +524,16 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs a migration's transaction; on failure nothing of it stays (the store keeps its schema). */
-  private migrate(sql: string): void {
+  /** One transaction: on failure nothing of it stays (the store keeps schema 7). */
+  private migrate7to8(): void {
     try {
-      this.db.exec(sql);
+      this.db.exec("BEGIN IMMEDIATE");
+      this.db.exec(MIGRATE_7_TO_8);
+      const notes = new BlockNotes(blockStorage(this.db));
+      const aliased = this.db.prepare("SELECT id, orig_to FROM recipients WHERE orig_to IS NOT NULL AND orig_to <> ''");
+      for (const r of aliased.iterate() as Iterable<{ id: number; orig_to: string }>) notes.origTo(r.id, r.orig_to);
+      notes.flush();
+      this.db.exec("COMMIT");
     } catch (err) {
       if (this.db.isTransaction) this.db.exec("ROLLBACK");
       throw busyAsUserError(err, this.url);
@@ -624,19 +647,22 @@ export class SqliteStore implements Store {
   private traceRows(q: TraceQuery, limit: number): Array<TraceRow & { rid: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    /** Per block column, the keys a row must have there to be read. */
-    const keys: Array<[Column, number[]]> = [];
-    if (q.recipient) where.push(patternSql("r.recipient", COLUMN.recipient, COLUMN.recipientDomain, q.recipient, params, keys));
-    if (q.sender) where.push(patternSql("r.sender", COLUMN.sender, COLUMN.senderDomain, q.sender, params, keys));
+    /** Per filter, the block columns and keys of which a row must have one to be read. */
+    const keys: KeyFilter[] = [];
+    // A recipient is also matched as originally addressed (orig_to: an alias, a forward).
+    if (q.recipient) {
+      where.push(patternSql([["r.recipient", COLUMN.recipient, COLUMN.recipientDomain], ["r.orig_to", COLUMN.origTo, COLUMN.origToDomain]], q.recipient, params, keys));
+    }
+    if (q.sender) where.push(patternSql([["r.sender", COLUMN.sender, COLUMN.senderDomain]], q.sender, params, keys));
     if (q.clientIp) {
       where.push("r.client_ip = ?");
       params.push(q.clientIp);
-      keys.push([COLUMN.clientIp, [columnKey(textKey(q.clientIp))]]);
+      keys.push([[COLUMN.clientIp, [columnKey(textKey(q.clientIp))]]]);
     }
     if (q.status?.length) {
       where.push(`r.status IN (${q.status.map(() => "?").join(",")})`);
       params.push(...q.status);
-      keys.push([COLUMN.status, q.status.map(statusCode)]);
+      keys.push([[COLUMN.status, q.status.map(statusCode)]]);
     }
     if (q.since !== undefined) {
       where.push("r.time >= ?");
@@ -672,18 +698,20 @@ export class SqliteStore implements Store {
     for (let i = blocks.length - 1; i >= 0; i--) later[i] = Math.max(later[i + 1], blocks[i].max_time);
     const mask = statusMask(q.status);
     // The status column last: it rules out the fewest rows.
-    keys.sort((a, b) => (a[0] === COLUMN.status ? 1 : 0) - (b[0] === COLUMN.status ? 1 : 0));
+    keys.sort((a, b) => (a[0][0] === COLUMN.status ? 1 : 0) - (b[0][0] === COLUMN.status ? 1 : 0));
     // Each needed column of the blocks in range, read in one pass, in the walk's order.
     const last = blocks[0].block;
     const first = blocks[blocks.length - 1].block;
-    const columnReaders = keys.map(([column, wanted]) => ({
+    const reader = (column: Column, wanted: number[]) => ({
       wanted,
       rows: (this.db.prepare("SELECT id, keys FROM rcolumns WHERE id BETWEEN ? AND ? ORDER BY id DESC")
         .iterate(columnId(first, column), columnId(last, column)) as Iterator<{ id: number; keys: Uint8Array }>),
       at: undefined as { id: number; keys: Uint8Array } | undefined,
       column,
-    }));
-    const columnAt = (r: (typeof columnReaders)[number], block: number): Uint16Array | undefined => {
+    });
+    const filterReaders = keys.map((alternatives) => alternatives.map(([column, wanted]) => reader(column, wanted)));
+    const columnReaders = filterReaders.flat();
+    const columnAt = (r: ReturnType<typeof reader>, block: number): Uint16Array | undefined => {
       const id = columnId(block, r.column);
       while (r.at === undefined || r.at.id > id) {
         const n = r.rows.next();
@@ -715,14 +743,18 @@ export class SqliteStore implements Store {
           add(inBlock.all(...(params as SQLInputValue[]), ...blockRows(b.block), limit) as SqlRow[]);
           continue;
         }
-        const columns: Array<[Uint16Array, readonly number[]]> = [];
-        for (const r of columnReaders) {
-          const c = columnAt(r, b.block);
-          if (!c) break; // no row of the block has a value there
-          columns.push([c, r.wanted]);
+        const tests: ColumnTest[][] = [];
+        for (const readers of filterReaders) {
+          const alternatives: ColumnTest[] = [];
+          for (const r of readers) {
+            const c = columnAt(r, b.block);
+            if (c) alternatives.push([c, r.wanted]); // else no row of the block has a value there
+          }
+          if (!alternatives.length) break;
+          tests.push(alternatives);
         }
-        if (columns.length < keys.length) continue;
-        for (const o of matchingRows(columns)) pending.push(b.block * BLOCK_ROWS + o);
+        if (tests.length < keys.length) continue;
+        for (const o of matchingRows(tests)) pending.push(b.block * BLOCK_ROWS + o);
         if (pending.length >= limit) readPending();
       }
       readPending();
@@ -734,7 +766,7 @@ export class SqliteStore implements Store {
 
   private rowsStatement(where: string[]): StatementSync {
     return this.db.prepare(`SELECT r.id AS rid, r.time, r.offset, r.host, r.queue_id, r.message_id, r.sender, r.recipient, r.status, r.dsn,
-      r.relay, r.detail, r.client_ip, r.size, r.subject, r.message
+      r.relay, r.detail, r.client_ip, r.size, r.subject, r.orig_to, r.message
       FROM recipients r
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY r.time DESC, r.id DESC LIMIT ?`);
@@ -749,7 +781,7 @@ export class SqliteStore implements Store {
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
       messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,
       dsn: r.dsn, relay: r.relay, detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject,
-      message: r.message, rid: r.rid,
+      origTo: r.orig_to, message: r.message, rid: r.rid,
     }));
   }
 

@@ -200,6 +200,8 @@ export interface TraceRow {
   clientIp: string | null;
   size: number | null;
   subject: string | null;
+  /** The recipient as originally addressed, where an alias or a forward changed it (Postfix orig_to). */
+  origTo: string | null;
   /** The store's message id, for `show`. */
   message: number;
 }

@@ -4,7 +4,7 @@
  * ingest` reads both logs into a temp store and `trace`/`show --format json` must tell each
  * story right.
  *
- *   client --swaks--> mx (127.0.0.2, example.test: alice, bob, postmaster; header_checks)
+ *   client --swaks--> mx (127.0.0.2, example.test: alice, bob, postmaster; team -> bob, postmaster; header_checks)
  *   client --swaks--> out (127.0.0.3, syslog_name postfix-out, sender.test: carol) --relay--> mx
  *                     out --transport--> 127.0.0.1:<nothing listens> (refused.test)
  *   client --swaks--> late (127.0.0.4, maximal_queue_lifetime 3s) --> 127.0.0.1:<nothing listens>
@@ -37,6 +37,7 @@ interface Row {
   clientIp: string | null;
   size: number | null;
   subject: string | null;
+  origTo: string | null;
 }
 
 interface ShowJson {
@@ -66,6 +67,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
       contentFilter: true,
       reinjectPort,
       files: {
+        virtual: "team@example.test bob@example.test, postmaster@example.test\n",
         header_checks: [
           "/^Subject:.*HOLDME/ HOLD quarantined for review",
           `/^Subject:.*SCANME/ FILTER filter:[127.0.0.2]:${reinjectPort}`,
@@ -73,7 +75,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
         ].join("\n"),
       },
       // Only mail that header_checks sends to the filter goes there.
-      main: { content_filter: "", header_checks: "regexp:$config_directory/header_checks" },
+      main: { content_filter: "", header_checks: "regexp:$config_directory/header_checks", virtual_alias_maps: "texthash:$config_directory/virtual" },
     });
     const deadPort = await freeTcpPort("127.0.0.1");
     out = await startPostfix({
@@ -99,6 +101,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
     const from = "bob@client.test";
     const client = "127.0.0.9";
     sent.local = await mx.send({ from, to: "alice@example.test", subject: "e2e local", clientAddress: client });
+    sent.alias = await mx.send({ from, to: "team@example.test", subject: "e2e alias", clientAddress: client });
     sent.reject = await mx.send({ from, to: "nobody@example.test", subject: "e2e reject", clientAddress: client });
     sent.hold = await mx.send({ from, to: "alice@example.test", subject: "HOLDME e2e hold", clientAddress: client });
     sent.filter = await mx.send({ from, to: "alice@example.test", subject: "SCANME e2e filter", clientAddress: client });
@@ -122,6 +125,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
     });
     await out.waitFor("carol's non-delivery notification", () => out.mailbox("carol").length === 1);
     await mx.waitFor("alice's three messages", () => mx.mailbox("alice").length === 3);
+    await mx.waitFor("the team's message for bob and postmaster", () => mx.mailbox("bob").length === 1 && mx.mailbox("postmaster").length === 1);
     await late.waitFor("frank's non-delivery notification", () => late.mailbox("frank").length === 1, { timeoutMs: 30_000 });
     await late.waitForQueueEmpty();
 
@@ -161,7 +165,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
   }
 
   test("all messages were sent as planned", () => {
-    for (const k of ["local", "hold", "filter", "relay", "bounce", "defer", "expire"]) {
+    for (const k of ["local", "alias", "hold", "filter", "relay", "bounce", "defer", "expire"]) {
       assert.equal(sent[k].code, 0, `${k}: ${sent[k].transcript}`);
       assert.ok(sent[k].queueId, `${k} got a queue ID`);
     }
@@ -184,6 +188,17 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 120
     assert.ok(r.size && r.size > 100);
     assert.match(r.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
     assert.ok(Math.abs(Date.parse(r.time) - Date.now()) < 10 * 60_000, `time ${r.time} is now`);
+  });
+
+  test("sent to an alias: a row per address it expanded to, found by the address as sent", async () => {
+    const rows = await trace("--recipient", "Team@Example.test");
+    assert.deepEqual(rows.map((r) => [r.recipient, r.origTo, r.status, r.queueId]).sort(), [
+      ["bob@example.test", "team@example.test", "delivered", sent.alias.queueId],
+      ["postmaster@example.test", "team@example.test", "delivered", sent.alias.queueId],
+    ]);
+    assert.equal((await trace("--recipient", "*@example.test", "--queue-id", sent.alias.queueId as string)).length, 2);
+    const csv = await mailtrace(["trace", "--store", store, "--format", "csv", "--since", "2h", "--recipient", "team@example.test"]);
+    assert.match(csv.stdout.split(/\r?\n/)[0], /,subject,origTo$/);
   });
 
   test("rejected at RCPT: a NOQUEUE row", async () => {

@@ -61,7 +61,8 @@ function reference(all: TraceRow[], q: TraceQuery): TraceRow[] {
     return new RegExp(`^${x.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "s").test(a);
   };
   return all
-    .filter((r) => like(r.recipient ?? "", q.recipient) && like(r.sender, q.sender))
+    // A recipient pattern matches the address or the original one (orig_to).
+    .filter((r) => (like(r.recipient ?? "", q.recipient) || (q.recipient !== undefined && like(r.origTo, q.recipient))) && like(r.sender, q.sender))
     .filter((r) => (q.clientIp === undefined || r.clientIp === q.clientIp) && (!q.status?.length || q.status.includes(r.status)))
     .filter((r) => (q.since === undefined || r.time >= q.since) && (q.until === undefined || r.time <= q.until))
     .slice(0, q.limit ?? 1000);
@@ -90,28 +91,34 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     const summaries = new Map((db.prepare("SELECT * FROM rblocks").all() as any[]).map((b) => [b.block, b]));
     const columns = new Map((db.prepare("SELECT id, keys FROM rcolumns").all() as any[]).map((c) => [c.id, columnOf(c.keys)]));
     let checked = 0;
-    for (const r of db.prepare("SELECT id, time, status, recipient, sender, client_ip FROM recipients").all() as any[]) {
+    for (const r of db.prepare("SELECT id, time, status, recipient, sender, client_ip, orig_to FROM recipients").all() as any[]) {
       const b = blockOf(r.id);
       const sum = summaries.get(b);
       assert.ok(sum && r.time >= sum.min_time && r.time <= sum.max_time && sum.statuses & (1 << statusCode(r.status)), `row ${r.id} in its summary`);
       const at = (c: number) => columns.get(columnId(b, c as Column))?.[r.id - b * BLOCK_ROWS] ?? 0;
       const expect = columnKey;
       assert.deepEqual(
-        [at(COLUMN.recipient), at(COLUMN.recipientDomain), at(COLUMN.sender), at(COLUMN.senderDomain), at(COLUMN.clientIp), at(COLUMN.status)],
-        [expect(textKey(r.recipient)), expect(domainKey(r.recipient)), expect(textKey(r.sender)), expect(domainKey(r.sender)), expect(textKey(r.client_ip)), statusCode(r.status)],
+        [at(COLUMN.recipient), at(COLUMN.recipientDomain), at(COLUMN.sender), at(COLUMN.senderDomain), at(COLUMN.clientIp), at(COLUMN.status), at(COLUMN.origTo), at(COLUMN.origToDomain)],
+        [
+          expect(textKey(r.recipient)), expect(domainKey(r.recipient)), expect(textKey(r.sender)), expect(domainKey(r.sender)), expect(textKey(r.client_ip)),
+          statusCode(r.status), expect(textKey(r.orig_to)), expect(domainKey(r.orig_to)),
+        ],
         `row ${r.id}'s columns`,
       );
       checked++;
     }
     assert.equal(checked, n);
-    // Every row, newest first, read without the summaries: the message-id path reads no blocks.
+    // Every row, newest first, read without the summaries, its message's fields from the message
+    // row (a trace reads the copies on the recipient row).
     const all: TraceRow[] = (db.prepare(`SELECT r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn,
-      r.relay, r.detail, r.client_ip, m.size, m.subject, r.message FROM recipients r JOIN messages m ON m.id = r.message
+      r.relay, r.detail, r.client_ip, m.size, m.subject, r.orig_to, r.message FROM recipients r JOIN messages m ON m.id = r.message
       ORDER BY r.time DESC, r.id DESC`).all() as any[]).map((r) => ({
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id, messageId: r.message_id,
       sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status, dsn: r.dsn, relay: r.relay,
-      detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject, message: r.message,
+      detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject, origTo: r.orig_to, message: r.message,
     }));
+    const aliased = all.filter((r) => r.origTo !== null);
+    assert.ok(aliased.length > 10, `${aliased.length} rows with an original recipient`);
     const pick = (i: number) => all[Math.floor((i * all.length) / 7)];
     const t0 = all[all.length - 1].time;
     const t1 = all[0].time;
@@ -132,6 +139,9 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     queries.push({ recipient: { kind: "subdomain", value: "example.com" }, since: 0, limit: 80 });
     queries.push({ recipient: { kind: "like", value: "*a*" }, sender: { kind: "like", value: "*e*" }, since: 0, limit: 90 });
     queries.push({ recipient: { kind: "exact", value: "nobody-at-all@nowhere.invalid" }, since: 0 });
+    // As originally addressed: the local part alone (`orig_to=<root>`), and with a status.
+    queries.push({ recipient: { kind: "exact", value: (aliased[0].origTo as string).toUpperCase() }, since: 0 });
+    queries.push({ recipient: { kind: "exact", value: aliased[aliased.length - 1].origTo as string }, status: ["delivered"], since: 0, limit: 30 });
     let matched = 0;
     for (const q of queries) {
       const got = await store.trace(q);

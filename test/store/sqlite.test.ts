@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { openStore } from "../../src/store/open.ts";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import { buildTraceQuery } from "../../src/trace/query.ts";
-import { DAY_LOG, NEXT_LOG, runStoreConformance } from "./conformance.ts";
+import { DAY_LOG, NEXT_LOG, REUSE_LOG, runStoreConformance } from "./conformance.ts";
 
 const url = `sqlite:${join(mkdtempSync(join(tmpdir(), "mailtrace-sqlite-")), "t.db")}`;
 // Fresh stores (one per test case, many of them) live in memory.
@@ -188,21 +188,27 @@ test("sqlite: a schema-7 store is migrated in place: its trace rows keep every f
   const dir = mkdtempSync(join(tmpdir(), "mailtrace-migrate-"));
   const path = join(dir, "v7.db");
   const log = join(dir, "day.log");
-  writeFileSync(log, `${DAY_LOG}\n`);
+  writeFileSync(log, `${DAY_LOG}\n${REUSE_LOG}\n`);
   const opts = { year: 2024, tz: "UTC" };
   const all = buildTraceQuery({ since: "2024-06-01T00:00:00Z", limit: 100 });
+  const asSent = buildTraceQuery({ recipient: "ROOT", since: "2024-06-01T00:00:00Z" });
   const s = (await openStore(`sqlite:${path}`)) as any;
   await ingestFiles(s, [log], opts);
   const before = await s.trace(all);
   assert.ok(before.some((r: { subject: string | null }) => r.subject === "Urgent invoice"), "a row with a subject");
-  // Schema 7: recipient rows without the message's fields.
+  const rootRows = await s.trace(asSent);
+  assert.deepEqual(rootRows.map((r: { recipient: string; origTo: string }) => [r.recipient, r.origTo]), [["root@mx1.example.jp", "root"]]);
+  // Schema 7: recipient rows without the message's fields, blocks without original-recipient columns.
+  s.db.exec(`DELETE FROM rcolumns WHERE id >= ${7 * 2 ** 32}`);
+  assert.deepEqual(await s.trace(asSent), [], "not found without its column");
   for (const c of ["host", "queue_id", "message_id", "size", "subject"]) s.db.exec(`ALTER TABLE recipients DROP COLUMN ${c}`);
   s.db.exec("UPDATE meta SET value = '7' WHERE key = 'schema'");
   await s.close();
   const m = (await openStore(`sqlite:${path}`)) as any;
   assert.equal(m.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get().value, "8");
   assert.deepEqual(await m.trace(all), before);
-  writeFileSync(log, `${DAY_LOG}\n${NEXT_LOG}\n`);
+  assert.deepEqual(await m.trace(asSent), rootRows, "the migration built the original recipients' columns");
+  writeFileSync(log, `${DAY_LOG}\n${REUSE_LOG}\n${NEXT_LOG}\n`);
   const r = await ingestFiles(m, [log], opts);
   assert.deepEqual(r.errors, []);
   const expired = (await m.trace(all)).find((x: { queueId: string; status: string }) => x.queueId === "1111111111" && x.status === "failed");
