@@ -43,7 +43,8 @@ function showText(r: ShowResult, lang: Lang): string {
   }
   out.push("", `${t(lang, "trace.show-recipients")}:`);
   for (const x of r.recipients) {
-    out.push(`  ${x.queueId}  ${x.recipient || "-"}  ${x.status}${x.dsn ? ` ${x.dsn}` : ""}${x.relay ? `  relay=${x.relay}` : ""}${x.detail ? `  (${x.detail})` : ""}`);
+    const asSent = x.origTo && x.origTo.toLowerCase() !== x.recipient.toLowerCase() ? `  [${t(lang, "trace.show-orig-to", { address: x.origTo })}]` : "";
+    out.push(`  ${x.queueId}  ${x.recipient || "-"}${asSent}  ${x.status}${x.dsn ? ` ${x.dsn}` : ""}${x.relay ? `  relay=${x.relay}` : ""}${x.detail ? `  (${x.detail})` : ""}`);
   }
   out.push("", `${t(lang, "trace.show-events")}:`);
   for (const e of r.events) out.push(`  ${formatTime(e.time, e.offset)}  ${e.host}  ${e.program}  ${e.queueId}  ${e.text}`);

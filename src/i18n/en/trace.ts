@@ -8,6 +8,7 @@ export const trace: Record<string, string> = {
   "trace.not-found": "No message with queue ID or Message-ID {key} in the store.",
   "trace.show-message": "Message",
   "trace.show-recipients": "Recipients",
+  "trace.show-orig-to": "as sent to {address}",
   "trace.show-events": "Timeline",
   "trace.link.relay": "passed on as",
   "trace.link.bounce": "notification",

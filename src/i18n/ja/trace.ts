@@ -8,6 +8,7 @@ export const trace: Record<string, string> = {
   "trace.not-found": "キュー ID または Message-ID が {key} のメッセージは保存されていません。",
   "trace.show-message": "メッセージ",
   "trace.show-recipients": "宛先",
+  "trace.show-orig-to": "送信時の宛先 {address}",
   "trace.show-events": "経過",
   "trace.link.relay": "次の中継先へ引き渡し",
   "trace.link.bounce": "通知メール",
