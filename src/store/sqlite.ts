@@ -175,6 +175,13 @@ function likeLiteral(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * A block with more rows than this whose keys match is read whole, by range (its rows tested in
+ * SQL), not row by row: `taro*@example.co.jp` where most rows are of that domain was 2x slower
+ * by ids than the scan without keys. (A seek costs about what reading 3-4 rows in order does.)
+ */
+const DENSE_MATCHES = BLOCK_ROWS / 4;
+
 // Links resolve to queue entries that started within this window around the link's time.
 const LINK_WINDOW_MS = 6 * 3600 * 1000;
 
@@ -477,9 +484,13 @@ function patternSql(
       // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII).
       [test, value] = ["LIKE ? ESCAPE '\\'", `%@%.${likeLiteral(p.value)}`];
       break;
-    default:
-      // `*` -> `%`.
+    default: {
+      // `*` -> `%`. A glob of the local part with the domain written out (`taro*@example.co.jp`)
+      // is looked for in that domain's rows only.
       [test, value] = ["LIKE ? ESCAPE '\\'", likeLiteral(p.value).replace(/\*/g, "%")];
+      const domain = p.value.slice(p.value.lastIndexOf("@") + 1);
+      if (p.value.includes("@") && domain && !domain.includes("*")) keys.push(cols.map(([, , domainField]) => [domainField, [columnKey(textKey(domain))]]));
+    }
   }
   for (const _ of cols) params.push(value);
   const sql = cols.map(([col]) => `${col} ${test}`);
@@ -754,7 +765,13 @@ export class SqliteStore implements Store {
           tests.push(alternatives);
         }
         if (tests.length < keys.length) continue;
-        for (const o of matchingRows(tests)) pending.push(b.block * BLOCK_ROWS + o);
+        const found = matchingRows(tests);
+        if (found.length > DENSE_MATCHES) {
+          // Many of the block's rows: one range read of the block beats seeking each row.
+          add(inBlock.all(...(params as SQLInputValue[]), ...blockRows(b.block), limit) as SqlRow[]);
+          continue;
+        }
+        for (const o of found) pending.push(b.block * BLOCK_ROWS + o);
         if (pending.length >= limit) readPending();
       }
       readPending();

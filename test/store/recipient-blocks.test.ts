@@ -138,6 +138,10 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     for (const st of ["pending", "quarantined", "filtered", "resolved", "expanded"] as CanonicalStatus[]) queries.push({ status: [st, "failed"], since: 0, limit: 60 });
     queries.push({ recipient: { kind: "subdomain", value: "example.com" }, since: 0, limit: 80 });
     queries.push({ recipient: { kind: "like", value: "*a*" }, sender: { kind: "like", value: "*e*" }, since: 0, limit: 90 });
+    // A glob of the local part in one domain (found through the domain column).
+    const sample = pick(3).recipient as string;
+    queries.push({ recipient: { kind: "like", value: `${sample.slice(0, 2)}*@${sample.slice(sample.lastIndexOf("@") + 1).toUpperCase()}` }, since: 0, limit: 70 });
+    queries.push({ sender: { kind: "like", value: `*${(pick(5).sender ?? "").slice(-12)}` }, since: 0, limit: 70 });
     queries.push({ recipient: { kind: "exact", value: "nobody-at-all@nowhere.invalid" }, since: 0 });
     // As originally addressed: the local part alone (`orig_to=<root>`), and with a status.
     queries.push({ recipient: { kind: "exact", value: (aliased[0].origTo as string).toUpperCase() }, since: 0 });
