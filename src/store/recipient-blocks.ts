@@ -21,6 +21,7 @@
  * block for nothing, never past a row that matches.
  */
 import { CANONICAL_STATUSES, type CanonicalStatus } from "../logs/status.ts";
+import type { DomainList } from "./domain-list.ts";
 import { domainKey, textKey } from "./text-key.ts";
 
 /** Rows per block: four columns of 2-byte values, with SQLite's cell headers, fit a 16 KiB page. */
@@ -108,20 +109,24 @@ export type ColumnTest = [column: Uint16Array, wanted: readonly number[]];
  */
 export function matchingRows(filters: ReadonlyArray<ColumnTest | readonly ColumnTest[]>): number[] {
   const groups = filters.map((f) => (f[0] instanceof Uint16Array ? [f as ColumnTest] : (f as readonly ColumnTest[])));
-  const first = groups[0];
-  if (groups.length === 1 && first.every(([, w]) => w.length === 1 && w[0] !== NONE)) {
-    // One key per column (an exact address, a domain): the builtin search beats a loop here.
-    if (first.length === 1) return offsetsOf(first[0][0], first[0][1][0]);
-    return [...new Set(first.flatMap(([c, w]) => offsetsOf(c, w[0])))].sort((a, b) => a - b);
+  const [first, ...rest] = groups;
+  let rows: number[];
+  const searches = first.reduce((n, [, w]) => n + w.length, 0);
+  if (searches <= MAX_SEARCHES) {
+    // The first filter's rows by the builtin search, once per column and key (an address, a
+    // domain, a few dozen subdomains): it beats a loop over the rows.
+    rows = [];
+    for (const [c, wanted] of first) for (const k of wanted) if (k !== NONE) rows.push(...offsetsOf(c, k));
+    if (searches > 1) rows = [...new Set(rows)].sort((a, b) => a - b);
+  } else {
+    rows = [];
+    for (let i = 0; i < BLOCK_ROWS; i++) if (passes(first, i)) rows.push(i);
   }
-  const out: number[] = [];
-  for (let i = 0; i < BLOCK_ROWS; i++) {
-    let all = true;
-    for (let k = 0; k < groups.length && all; k++) all = passes(groups[k], i);
-    if (all) out.push(i);
-  }
-  return out;
+  return rest.length ? rows.filter((i) => rest.every((g) => passes(g, i))) : rows;
 }
+
+/** Up to this many column scans (one per key) for a block's first filter; past it, one loop over its rows. */
+const MAX_SEARCHES = 64;
 
 function offsetsOf(c: Uint16Array, key: number): number[] {
   const out: number[] = [];
@@ -178,6 +183,8 @@ export interface BlockStorage {
  */
 export class BlockNotes {
   private readonly storage: BlockStorage;
+  /** Told every domain written into a domain column (the store's list of domains). */
+  private readonly domains: DomainList | undefined;
   private readonly summaries = new Map<number, BlockSummary>();
   /** Per block, its columns read or written in this batch (index: Column). */
   private readonly columns = new Map<number, Array<Uint16Array | undefined>>();
@@ -185,8 +192,16 @@ export class BlockNotes {
   private lastSummary: BlockSummary | undefined;
   private lastColumns: Array<Uint16Array | undefined> | undefined;
 
-  constructor(storage: BlockStorage) {
+  constructor(storage: BlockStorage, domains?: DomainList) {
     this.storage = storage;
+    this.domains = domains;
+  }
+
+  /** A domain column's value for an address, its domain noted in the list. */
+  private domainOf(address: string): number {
+    const key = domainKey(address);
+    this.domains?.note(address, key);
+    return columnKey(key);
   }
 
   private touch(block: number): void {
@@ -217,7 +232,7 @@ export class BlockNotes {
   ): void {
     this.touch(blockOf(rowId));
     this.set(rowId, COLUMN.recipient, columnKey(textKey(recipient)));
-    this.set(rowId, COLUMN.recipientDomain, columnKey(domainKey(recipient)));
+    this.set(rowId, COLUMN.recipientDomain, this.domainOf(recipient));
     this.merged(rowId, time, status, sender, clientIp, origTo);
   }
 
@@ -237,7 +252,7 @@ export class BlockNotes {
   origTo(rowId: number, origTo: string): void {
     this.touch(blockOf(rowId));
     this.set(rowId, COLUMN.origTo, columnKey(textKey(origTo)));
-    this.set(rowId, COLUMN.origToDomain, columnKey(domainKey(origTo)));
+    this.set(rowId, COLUMN.origToDomain, this.domainOf(origTo));
   }
 
   /** A row's sender and client IP, where learned (a value not given stays as stored). */
@@ -245,7 +260,7 @@ export class BlockNotes {
     this.touch(blockOf(rowId));
     if (sender !== null && sender !== undefined) {
       this.set(rowId, COLUMN.sender, columnKey(textKey(sender)));
-      this.set(rowId, COLUMN.senderDomain, columnKey(domainKey(sender)));
+      this.set(rowId, COLUMN.senderDomain, this.domainOf(sender));
     }
     if (clientIp !== null && clientIp !== undefined) this.set(rowId, COLUMN.clientIp, columnKey(textKey(clientIp)));
   }

@@ -17,7 +17,8 @@ import { KeyIndex } from "./key-index.ts";
 import {
   BLOCK_ROWS, BlockNotes, type BlockStorage, BlockSummary, blockRows, COLUMN, type Column, type ColumnTest, columnId, columnKey, columnOf, matchingRows, statusCode, statusMask,
 } from "./recipient-blocks.ts";
-import { textKey } from "./text-key.ts";
+import { domainKey, textKey } from "./text-key.ts";
+import { DomainList, subdomainRange } from "./domain-list.ts";
 import { FILE_HEAD_BYTES } from "./store.ts";
 import type {
   EventChunk, EventRecord, FileMark, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
@@ -33,12 +34,19 @@ import type {
  * 6: key columns of the blocks (rcolumns) in place of a Bloom filter in the summary.
  * 7: 16-bit column keys, 2,000 rows per block.
  * 8: recipient rows carry the message's host, queue ID, Message-ID, size and subject too, so a
- *    trace reads no message row (MIGRATE_7_TO_8 fills them in a schema-7 store).
+ *    trace reads no message row; block columns of the original recipient; the table of domains
+ *    (domain-list.ts). migrate7to8 brings a schema-7 store there.
  */
 const SCHEMA_VERSION = 8;
 
 // biome-ignore lint/suspicious/noExplicitAny: a row of node:sqlite, read by column name where its statement is written
 type SqlRow = Record<string, any>;
+
+/** Every domain of a stored address (domain-list.ts), lower case, keyed by its labels reversed. */
+const DOMAINS_SCHEMA = "CREATE TABLE IF NOT EXISTS domains(reversed TEXT PRIMARY KEY, domain TEXT NOT NULL) WITHOUT ROWID;";
+
+/** A `*.domain` or domain glob that names more domains than this is tested on every row instead. */
+const MAX_DOMAINS = 64;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -105,6 +113,7 @@ CREATE TABLE IF NOT EXISTS rblocks(
   statuses INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rcolumns(id INTEGER PRIMARY KEY, keys BLOB NOT NULL);
+${DOMAINS_SCHEMA}
 CREATE TABLE IF NOT EXISTS links(
   parent INTEGER NOT NULL,
   child_queue_id TEXT NOT NULL,
@@ -124,6 +133,7 @@ ALTER TABLE recipients ADD COLUMN queue_id TEXT;
 ALTER TABLE recipients ADD COLUMN message_id TEXT;
 ALTER TABLE recipients ADD COLUMN size INTEGER;
 ALTER TABLE recipients ADD COLUMN subject TEXT;
+${DOMAINS_SCHEMA}
 UPDATE recipients SET host = m.host, queue_id = m.queue_id, message_id = m.message_id, size = m.size, subject = m.subject
   FROM messages m WHERE m.id = recipients.message;
 UPDATE meta SET value = '8' WHERE key = 'schema';
@@ -202,6 +212,12 @@ function blockStorage(db: DatabaseSync): BlockStorage {
   };
 }
 
+/** The writer's list of domains (domain-list.ts) in its table. */
+function domainList(db: DatabaseSync): DomainList {
+  const save = db.prepare("INSERT OR IGNORE INTO domains(reversed, domain) VALUES(?, ?)");
+  return new DomainList((domain, reversed) => save.run(reversed, domain));
+}
+
 class SqliteWriter implements StoreWriter {
   private readonly db: DatabaseSync;
   private readonly s: Record<string, StatementSync>;
@@ -213,7 +229,7 @@ class SqliteWriter implements StoreWriter {
   constructor(db: DatabaseSync, keys?: KeyIndex) {
     this.db = db;
     this.keys = keys;
-    this.blocks = new BlockNotes(blockStorage(db));
+    this.blocks = new BlockNotes(blockStorage(db), domainList(db));
     this.s = {
       find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
         client_host, client_ip, sasl_username, subject, origin
@@ -467,9 +483,14 @@ type KeyFilter = Array<[Column, number[]]>;
  */
 function patternSql(
   cols: ReadonlyArray<[sql: string, field: Column, domainField: Column]>, p: TextPattern, params: unknown[], keys: KeyFilter[],
+  domains: (glob: { range: [string, string] } | { like: string }) => string[] | undefined,
 ): string {
   let test: string;
   let value: string;
+  /** The rows of these domains only (their keys in the domain columns), where the list is short. */
+  const inDomains = (list: string[] | undefined) => {
+    if (list) keys.push(cols.map(([, , domainField]) => [domainField, list.map((d) => columnKey(textKey(d)))]));
+  };
   switch (p.kind) {
     case "exact":
       // NOCASE here too: orig_to's column has no collation of its own.
@@ -483,13 +504,16 @@ function patternSql(
     case "subdomain":
       // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII).
       [test, value] = ["LIKE ? ESCAPE '\\'", `%@%.${likeLiteral(p.value)}`];
+      inDomains(domains({ range: subdomainRange(p.value) }));
       break;
     default: {
       // `*` -> `%`. A glob of the local part with the domain written out (`taro*@example.co.jp`)
       // is looked for in that domain's rows only.
       [test, value] = ["LIKE ? ESCAPE '\\'", likeLiteral(p.value).replace(/\*/g, "%")];
+      // A glob of the domain too (`*@mail*.example.com`): the listed domains that it matches.
       const domain = p.value.slice(p.value.lastIndexOf("@") + 1);
-      if (p.value.includes("@") && domain && !domain.includes("*")) keys.push(cols.map(([, , domainField]) => [domainField, [columnKey(textKey(domain))]]));
+      if (p.value.includes("@") && domain && !domain.includes("*")) inDomains([domain]);
+      else if (p.value.includes("@") && domain !== "*") inDomains(domains({ like: likeLiteral(domain).replace(/\*/g, "%") }));
     }
   }
   for (const _ of cols) params.push(value);
@@ -541,8 +565,12 @@ export class SqliteStore implements Store {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(MIGRATE_7_TO_8);
       const notes = new BlockNotes(blockStorage(this.db));
-      const aliased = this.db.prepare("SELECT id, orig_to FROM recipients WHERE orig_to IS NOT NULL AND orig_to <> ''");
-      for (const r of aliased.iterate() as Iterable<{ id: number; orig_to: string }>) notes.origTo(r.id, r.orig_to);
+      const domains = domainList(this.db);
+      const rows = this.db.prepare("SELECT id, recipient, sender, orig_to FROM recipients");
+      for (const r of rows.iterate() as Iterable<{ id: number; recipient: string; sender: string | null; orig_to: string | null }>) {
+        for (const a of [r.recipient, r.sender, r.orig_to]) if (a) domains.note(a, domainKey(a));
+        if (r.orig_to) notes.origTo(r.id, r.orig_to);
+      }
       notes.flush();
       this.db.exec("COMMIT");
     } catch (err) {
@@ -660,11 +688,17 @@ export class SqliteStore implements Store {
     const params: unknown[] = [];
     /** Per filter, the block columns and keys of which a row must have one to be read. */
     const keys: KeyFilter[] = [];
+    const domains = (glob: { range: [string, string] } | { like: string }): string[] | undefined => {
+      const found = ("range" in glob
+        ? this.db.prepare("SELECT domain FROM domains WHERE reversed >= ? AND reversed < ? LIMIT ?").all(...glob.range, MAX_DOMAINS + 1)
+        : this.db.prepare("SELECT domain FROM domains WHERE domain LIKE ? ESCAPE '\\' LIMIT ?").all(glob.like, MAX_DOMAINS + 1)) as { domain: string }[];
+      return found.length > MAX_DOMAINS ? undefined : found.map((d) => d.domain);
+    };
     // A recipient is also matched as originally addressed (orig_to: an alias, a forward).
     if (q.recipient) {
-      where.push(patternSql([["r.recipient", COLUMN.recipient, COLUMN.recipientDomain], ["r.orig_to", COLUMN.origTo, COLUMN.origToDomain]], q.recipient, params, keys));
+      where.push(patternSql([["r.recipient", COLUMN.recipient, COLUMN.recipientDomain], ["r.orig_to", COLUMN.origTo, COLUMN.origToDomain]], q.recipient, params, keys, domains));
     }
-    if (q.sender) where.push(patternSql([["r.sender", COLUMN.sender, COLUMN.senderDomain]], q.sender, params, keys));
+    if (q.sender) where.push(patternSql([["r.sender", COLUMN.sender, COLUMN.senderDomain]], q.sender, params, keys, domains));
     if (q.clientIp) {
       where.push("r.client_ip = ?");
       params.push(q.clientIp);

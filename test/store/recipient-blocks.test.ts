@@ -137,6 +137,17 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     }
     for (const st of ["pending", "quarantined", "filtered", "resolved", "expanded"] as CanonicalStatus[]) queries.push({ status: [st, "failed"], since: 0, limit: 60 });
     queries.push({ recipient: { kind: "subdomain", value: "example.com" }, since: 0, limit: 80 });
+    // Subdomains and domain globs, through the list of domains: every address's domain must be
+    // listed (senders learned in the later load too), or rows would be missed here.
+    for (const d of ["example.co.jp", "co.jp", "jp", "shop-news.jp", "EXAMPLE.CO.JP", "nowhere.invalid"]) {
+      queries.push({ recipient: { kind: "subdomain", value: d }, since: 0, limit: 100_000 });
+      queries.push({ sender: { kind: "subdomain", value: d }, since: 0, limit: 100_000 });
+    }
+    queries.push({ sender: { kind: "subdomain", value: "shop-news.jp" }, status: ["failed", "pending"], since: 0, limit: 100_000 });
+    for (const g of ["*@*.co.jp", "*@mail*", "*@*shop*", "a*@*.jp", "*@*", "*@mx1.*"]) {
+      queries.push({ recipient: { kind: "like", value: g }, since: 0, limit: 100_000 });
+      queries.push({ sender: { kind: "like", value: g }, since: 0, limit: 100_000 });
+    }
     queries.push({ recipient: { kind: "like", value: "*a*" }, sender: { kind: "like", value: "*e*" }, since: 0, limit: 90 });
     // A glob of the local part in one domain (found through the domain column).
     const sample = pick(3).recipient as string;
@@ -178,19 +189,20 @@ test("sqlite trace through block summaries: a status, sender or start time a row
   // ingested after) and its expiry.
   const b = join(dir, "b.log");
   writeFileSync(b, `${[
-    line(5000, `qmgr[11]: ${qid(0)}: from=<old@sender.example>, status=expired, returned to sender`),
+    line(5000, `qmgr[11]: ${qid(0)}: from=<old@mail.sender.example>, status=expired, returned to sender`),
   ].join("\n")}\n`);
   const c = join(dir, "c.log");
   writeFileSync(c, `${[
     line(-60, `smtpd[12]: ${qid(0)}: client=client.example[198.51.100.5]`),
-    line(-60, `qmgr[11]: ${qid(0)}: from=<old@sender.example>, size=100, nrcpt=1 (queue active)`),
+    line(-60, `qmgr[11]: ${qid(0)}: from=<old@mail.sender.example>, size=100, nrcpt=1 (queue active)`),
   ].join("\n")}\n`);
   const store = await openStore(`sqlite:${join(dir, "s.db")}`);
   for (const f of [a, b, c]) await ingestFiles(store, [f], { tz: "UTC" });
   const one = async (q: TraceQuery) => (await store.trace({ since: 0, limit: 5, ...q })).map((r) => `${r.recipient} ${r.status}`);
   assert.deepEqual(await one({ status: ["failed"] }), ["late@far.example failed"]);
-  assert.deepEqual(await one({ sender: { kind: "exact", value: "old@sender.example" } }), ["late@far.example failed"]);
-  assert.deepEqual(await one({ sender: { kind: "domain", value: "sender.example" } }), ["late@far.example failed"]);
+  assert.deepEqual(await one({ sender: { kind: "exact", value: "old@mail.sender.example" } }), ["late@far.example failed"]);
+  assert.deepEqual(await one({ sender: { kind: "domain", value: "mail.sender.example" } }), ["late@far.example failed"]);
+  assert.deepEqual(await one({ sender: { kind: "subdomain", value: "sender.example" } }), ["late@far.example failed"], "its domain listed");
   assert.deepEqual(await one({ clientIp: "198.51.100.5" }), ["late@far.example failed"]);
   assert.deepEqual(await one({ until: start - 1 }), ["late@far.example failed"], "its start moved back before every other row");
   await store.close();

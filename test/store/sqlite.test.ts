@@ -192,6 +192,7 @@ test("sqlite: a schema-7 store is migrated in place: its trace rows keep every f
   const opts = { year: 2024, tz: "UTC" };
   const all = buildTraceQuery({ since: "2024-06-01T00:00:00Z", limit: 100 });
   const asSent = buildTraceQuery({ recipient: "ROOT", since: "2024-06-01T00:00:00Z" });
+  const subdomains = buildTraceQuery({ recipient: "*.example.jp", since: "2024-06-01T00:00:00Z" });
   const s = (await openStore(`sqlite:${path}`)) as any;
   await ingestFiles(s, [log], opts);
   const before = await s.trace(all);
@@ -199,7 +200,11 @@ test("sqlite: a schema-7 store is migrated in place: its trace rows keep every f
   const rootRows = await s.trace(asSent);
   assert.deepEqual(rootRows.map((r: { recipient: string; origTo: string }) => [r.recipient, r.origTo]), [["root@mx1.example.jp", "root"]]);
   // Schema 7: recipient rows without the message's fields, blocks without original-recipient columns.
-  s.db.exec(`DELETE FROM rcolumns WHERE id >= ${7 * 2 ** 32}`);
+  const corp = await s.trace(subdomains);
+  assert.deepEqual([...new Set(corp.map((r: { recipient: string }) => r.recipient))].sort(), [
+    "bob@corp.example.jp", "nobody2@mx1.example.jp", "nobody@mx1.example.jp", "root@mx1.example.jp",
+  ]);
+  s.db.exec(`DELETE FROM rcolumns WHERE id >= ${7 * 2 ** 32}; DROP TABLE domains`);
   assert.deepEqual(await s.trace(asSent), [], "not found without its column");
   for (const c of ["host", "queue_id", "message_id", "size", "subject"]) s.db.exec(`ALTER TABLE recipients DROP COLUMN ${c}`);
   s.db.exec("UPDATE meta SET value = '7' WHERE key = 'schema'");
@@ -208,6 +213,7 @@ test("sqlite: a schema-7 store is migrated in place: its trace rows keep every f
   assert.equal(m.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get().value, "8");
   assert.deepEqual(await m.trace(all), before);
   assert.deepEqual(await m.trace(asSent), rootRows, "the migration built the original recipients' columns");
+  assert.deepEqual(await m.trace(subdomains), corp, "and listed the domains");
   writeFileSync(log, `${DAY_LOG}\n${REUSE_LOG}\n${NEXT_LOG}\n`);
   const r = await ingestFiles(m, [log], opts);
   assert.deepEqual(r.errors, []);
