@@ -155,11 +155,15 @@ async function main(): Promise<void> {
   // Query latency through the library, as `mailtrace trace` runs them (default window 48 h, limit 1000).
   const s = await sample(log, Math.max(QUERIES, 10));
   const store = await openStore(`sqlite:${db}`);
-  const kinds: { name: string; inputs: TraceQueryInput[] }[] = [
+  const kinds: { name: string; inputs: TraceQueryInput[]; target?: false }[] = [
     { name: "recipient (7d)", inputs: s.recipients.map((r) => ({ recipient: r, since: "7d" })) },
     { name: "recipient *@domain", inputs: ["docomo.ne.jp", "gmail.com", "example.co.jp", "ezweb.ne.jp", "softbank.ne.jp"].map((d) => ({ recipient: `*@${d}` })) },
     { name: "message-id", inputs: s.messageIds.map((m) => ({ messageId: m })) },
     { name: "status", inputs: ["failed", "pending", "quarantined", "delivered", "failed,pending"].map((st) => ({ status: st })) },
+    // Not among the targets: subdomains (some with no row at all, the slowest case) and a glob
+    // of the local part in a common domain.
+    { name: "recipient *.domain", target: false, inputs: ["example.co.jp", "ne.jp", "nothere.jp", "shop-news.jp", "example.com"].map((d) => ({ recipient: `*.${d}` })) },
+    { name: "recipient a*@domain", target: false, inputs: ["tanaka*@example.co.jp", "zz*@example.co.jp", "k*@gmail.com"].map((g) => ({ recipient: g })) },
   ];
   console.log("");
   console.log(`trace query latency (library API, ${QUERIES} runs each after a warm-up; default 48 h window, limit 1000):`);
@@ -175,11 +179,11 @@ async function main(): Promise<void> {
       ms.push(performance.now() - t0);
     }
     ms.sort((a, b) => a - b);
-    worst.push(percentile(ms, 95));
-    console.log(`  ${k.name.padEnd(20)} p50 ${percentile(ms, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(ms, 95).toFixed(2).padStart(7)} ms   (${(rows / QUERIES).toFixed(0)} rows/query)`);
+    if (k.target !== false) worst.push(percentile(ms, 95));
+    console.log(`  ${k.name.padEnd(20)} p50 ${percentile(ms, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(ms, 95).toFixed(2).padStart(7)} ms   (${(rows / QUERIES).toFixed(0)} rows/query${k.target === false ? "; no target" : ""})`);
   }
   await store.close();
-  console.log(`  worst p95 ${Math.max(...worst).toFixed(2)} ms (target < 50 ms at 10M lines)`);
+  console.log(`  worst p95 of the four with a target ${Math.max(...worst).toFixed(2)} ms (target < 50 ms at 10M lines)`);
 
   // As from cron: the log's first 99% ingested, then the last 1% appended and ingested again,
   // which reads on from the file's mark. (Reading it all again costs what the ingest above did.)
