@@ -4,7 +4,7 @@ import { resolveLang, t } from "../i18n/index.ts";
 import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 import type { TraceRow } from "../store/store.ts";
-import { buildTraceQuery } from "../trace/query.ts";
+import { buildTraceQuery, DEFAULT_LIMIT } from "../trace/query.ts";
 import { type Column, formatRows, parseFormat } from "./output.ts";
 
 const FORMATS = ["table", "json", "csv"] as const;
@@ -56,12 +56,17 @@ export function register(program: Command): void {
       });
       const store = await openStore(defaultStoreUrl(opts.store));
       try {
-        const rows = await store.trace(query);
+        // One row more than the limit says whether the rows shown are all there is.
+        const limit = query.limit ?? DEFAULT_LIMIT;
+        const rows = await store.trace({ ...query, limit: limit + 1 });
+        const more = rows.length > limit;
+        if (more) rows.length = limit;
         if (format === "table" && rows.length === 0) {
           process.stderr.write(`${t(resolveLang(opts.lang), "trace.no-rows")}\n`);
           return;
         }
         process.stdout.write(`${formatRows(rows, format === "table" ? TABLE_COLUMNS : TRACE_COLUMNS, format)}\n`);
+        if (more) process.stderr.write(`${t(resolveLang(opts.lang), "trace.more-rows", { n: limit })}\n`);
       } finally {
         await store.close();
       }

@@ -5,6 +5,7 @@ export const trace: Record<string, string> = {
   "trace.ingest-dry-run": " (dry run: nothing stored)",
   "trace.ingest-unparsed-line": "not understood: {line}",
   "trace.no-rows": "No messages match (default range: the last 48 hours; widen it with --since 7d).",
+  "trace.more-rows": "The newest {n} rows are shown; more match: narrow the search or raise --limit.",
   "trace.not-found": "No message with queue ID or Message-ID {key} in the store.",
   "trace.show-message": "Message",
   "trace.show-recipients": "Recipients",
