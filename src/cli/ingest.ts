@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { UserError } from "../core/errors.ts";
 import { resolveLang, t } from "../i18n/index.ts";
-import { ingestFiles } from "../logs/ingest.ts";
+import { followFiles } from "../logs/follow.ts";
+import { type IngestOptions, ingestFiles } from "../logs/ingest.ts";
 import { checkZone } from "../logs/syslog.ts";
 import { DryRunStore } from "../store/dry-run.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
@@ -40,16 +41,34 @@ export function register(program: Command): void {
     .option("--tz <zone>", "time zone of logs without an offset, e.g. Asia/Tokyo (default: local)")
     .option("--dry-run", "read, parse and correlate the files and print the summary, storing nothing (what a new store would get)")
     .option("--from-start", "read every file from its first line, also what an earlier ingest read (default: go on from where it stopped)")
+    .option("--follow", "after reading the files, keep reading what is added to them (log rotation too) until stopped (Ctrl-C, SIGTERM)")
+    .option("--poll <seconds>", "with --follow: how often to look at the files", "2")
     .option("--lang <lang>", "ja or en (default: from the locale)")
-    .action(async (files: string[], opts: { store?: string; year?: string; tz?: string; lang?: string; fromStart?: boolean; dryRun?: boolean }) => {
+    .action(async (files: string[], opts: {
+      store?: string; year?: string; tz?: string; lang?: string; fromStart?: boolean; dryRun?: boolean; follow?: boolean; poll: string;
+    }) => {
       const lang = resolveLang(opts.lang);
       const year = parseYear(opts.year);
       const tz = parseZone(opts.tz);
+      const pollSeconds = Number(opts.poll);
+      if (!(pollSeconds >= 0.1 && pollSeconds <= 3600)) throw new UserError(`--poll must be a number of seconds from 0.1 to 3600, not "${opts.poll}"`);
+      if (opts.follow && opts.dryRun) throw new UserError("--follow and --dry-run do not go together: a dry run stores nothing to follow on from");
       const store = opts.dryRun ? new DryRunStore() : await openStore(defaultStoreUrl(opts.store));
       const tty = process.stderr.isTTY;
       let shown = false;
+      // --follow: the first signal ends it after the poll under way; a second one, at once.
+      const stop = new AbortController();
+      const onSignal = () => {
+        stop.abort();
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      };
+      if (opts.follow) {
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
+      }
       try {
-        const summary = await ingestFiles(store, files, {
+        const ingestOpts: IngestOptions = {
           year, tz, fromStart: opts.fromStart === true,
           onProgress: tty
             ? (p) => {
@@ -64,7 +83,13 @@ export function register(program: Command): void {
             }
             if (f.error) process.stderr.write(`mailtrace: ${f.path}: ${f.error}\n`);
           },
-        });
+        };
+        const summary = opts.follow
+          ? await followFiles(store, files, {
+              ...ingestOpts, pollMs: pollSeconds * 1000, signal: stop.signal,
+              onBusy: (message) => process.stderr.write(`mailtrace: ${message}\n`),
+            })
+          : await ingestFiles(store, files, ingestOpts);
         process.stdout.write(`${t(lang, "trace.ingest-summary", {
           lines: summary.lines, events: summary.events, messages: summary.messages, unparsed: summary.unparsed,
           other: summary.otherPrograms, files: summary.files,
@@ -75,6 +100,7 @@ export function register(program: Command): void {
         if (opts.dryRun) for (const line of summary.unparsedSamples) process.stderr.write(`${t(lang, "trace.ingest-unparsed-line", { line })}\n`);
         if (summary.errors.length) process.exitCode = 1;
       } finally {
+        onSignal();
         await store.close();
       }
     });

@@ -34,6 +34,11 @@ export interface IngestOptions {
    * it stopped (file-mark.ts), and a compressed file read whole before is passed over.
    */
   fromStart?: boolean;
+  /**
+   * Paths whose bytes are read from another name, while they are reported and marked under
+   * their own: a followed log renamed by rotation, read on through `/proc/self/fd/N` (follow.ts).
+   */
+  readFrom?: ReadonlyMap<string, string>;
 }
 
 export interface FileSummary {
@@ -231,11 +236,11 @@ function markAfter(path: string, input: Input, tally: ReadTally, lines: number, 
 }
 
 /** Bytes of the named files (stdin and unreadable files count as nothing). */
-function inputBytes(paths: readonly string[]): number {
+function inputBytes(paths: readonly string[], readFrom: ReadonlyMap<string, string> | undefined): number {
   let n = 0;
   for (const p of paths) {
     try {
-      if (p !== "-") n += statSync(p).size;
+      if (p !== "-") n += statSync(readFrom?.get(p) ?? p).size;
     } catch {
       // reported when the file is opened
     }
@@ -246,7 +251,7 @@ function inputBytes(paths: readonly string[]): number {
 /** Ingests files into the store; one failing file is recorded in `errors` and the others go on. */
 export async function ingestFiles(store: Store, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
   const summary: IngestSummary = { files: 0, lines: 0, events: 0, messages: 0, unparsed: 0, unparsedSamples: [], otherPrograms: 0, resumed: 0, unchanged: 0, errors: [] };
-  const writer = store.writer({ expectedBytes: inputBytes(paths) });
+  const writer = store.writer({ expectedBytes: inputBytes(paths, opts.readFrom) });
   const correlator = new Correlator(writer);
   const dialectOf = new Map<string, Dialect | null>();
   let lastProgram = "";
@@ -257,7 +262,7 @@ export async function ingestFiles(store: Store, paths: readonly string[], opts: 
       let lines = 0;
       let from = 0;
       try {
-        const input = openInput(path, opts.stdin, opts.fromStart ? undefined : (head) => writer.fileMarks(path, head.hash));
+        const input = openInput(opts.readFrom?.get(path) ?? path, opts.stdin, opts.fromStart ? undefined : (head) => writer.fileMarks(path, head.hash));
         from = input.from;
         const envelopes = new EnvelopeParser({ year: opts.year, tz: opts.tz, referenceTime: input.mtime });
         // Resumed: the lines go on from where the last ingest stopped, and so does the year.
