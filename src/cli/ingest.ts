@@ -56,6 +56,7 @@ export function register(program: Command): void {
       const store = opts.dryRun ? new DryRunStore() : await openStore(defaultStoreUrl(opts.store));
       const tty = process.stderr.isTTY;
       let shown = false;
+      const added = { lines: 0, messages: 0 };
       // --follow: the first signal ends it after the poll under way; a second one, at once.
       const stop = new AbortController();
       const onSignal = () => {
@@ -88,6 +89,15 @@ export function register(program: Command): void {
           ? await followFiles(store, files, {
               ...ingestOpts, pollMs: pollSeconds * 1000, signal: stop.signal,
               onBusy: (message) => process.stderr.write(`mailtrace: ${message}\n`),
+              // On a terminal, one line that says what the looks have added so far.
+              onPoll: tty
+                ? (s) => {
+                    added.lines += s.lines;
+                    added.messages += s.messages;
+                    shown = true;
+                    process.stderr.write(`\r${t(lang, "trace.follow-status", added)}`);
+                  }
+                : undefined,
             })
           : await ingestFiles(store, files, ingestOpts);
         process.stdout.write(`${t(lang, "trace.ingest-summary", {
@@ -100,6 +110,7 @@ export function register(program: Command): void {
         if (opts.dryRun) for (const line of summary.unparsedSamples) process.stderr.write(`${t(lang, "trace.ingest-unparsed-line", { line })}\n`);
         if (summary.errors.length) process.exitCode = 1;
       } finally {
+        if (shown) process.stderr.write("\r\x1b[K");
         onSignal();
         await store.close();
       }
