@@ -126,7 +126,7 @@ export function matchingRows(filters: ReadonlyArray<ColumnTest | readonly Column
 }
 
 /** Up to this many column scans (one per key) for a block's first filter; past it, one loop over its rows. */
-const MAX_SEARCHES = 64;
+const MAX_SEARCHES = 16;
 
 function offsetsOf(c: Uint16Array, key: number): number[] {
   const out: number[] = [];
@@ -137,9 +137,21 @@ function offsetsOf(c: Uint16Array, key: number): number[] {
 function passes(tests: readonly ColumnTest[], row: number): boolean {
   for (const [c, wanted] of tests) {
     const v = c[row];
-    if (v !== NONE && wanted.includes(v)) return true;
+    if (v !== NONE && (wanted.length <= 8 ? wanted.includes(v) : lookupOf(wanted)[v] === 1)) return true;
   }
   return false;
+}
+
+/** A long list of wanted values (the domains of `*.jp`) as a table of all 65,536, made once per list. */
+const LOOKUPS = new WeakMap<readonly number[], Uint8Array>();
+function lookupOf(wanted: readonly number[]): Uint8Array {
+  let t = LOOKUPS.get(wanted);
+  if (!t) {
+    t = new Uint8Array(65536);
+    for (const k of wanted) t[k] = 1;
+    LOOKUPS.set(wanted, t);
+  }
+  return t;
 }
 
 export class BlockSummary {

@@ -478,8 +478,9 @@ type KeyFilter = Array<[Column, number[]]>;
 
 /**
  * A pattern as SQL on one or more address columns (a row matches if one of them does), and the
- * keys their block columns must hold for it (an exact address, or a domain for `*@domain`);
- * other globs are tested on every row of the time range.
+ * keys their block columns must hold for it: the address's, or its domain's where the pattern
+ * writes the domain out (`*@d`, `a*@d`) or the list of domains names few (`*.d`, `*@mail*.d`).
+ * A glob without a domain is tested on every row of the time range.
  */
 function patternSql(
   cols: ReadonlyArray<[sql: string, field: Column, domainField: Column]>, p: TextPattern, params: unknown[], keys: KeyFilter[],
@@ -499,7 +500,7 @@ function patternSql(
       break;
     case "domain":
       [test, value] = ["LIKE ? ESCAPE '\\'", `%@${likeLiteral(p.value)}`];
-      keys.push(cols.map(([, , domainField]) => [domainField, [columnKey(textKey(p.value))]]));
+      inDomains([p.value]);
       break;
     case "subdomain":
       // A domain that ends in `.example.com` (LIKE is case-insensitive for ASCII).
