@@ -387,7 +387,7 @@ export class Correlator {
       m.pending = undefined;
       for (const h of stored) m.seen.add(h);
     }
-    // Recipient rows carry the message's fields (rowFields): give the tail's rows the head's.
+    // Recipient rows carry the message's fields (RecipientRecord): give the tail's rows the head's.
     this.set(m, { sender: m.sender, clientIp: m.clientIp, messageId: m.messageId, size: m.size, subject: m.subject });
   }
 
