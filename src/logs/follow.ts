@@ -49,12 +49,14 @@ const PROC_FD = existsSync("/proc/self/fd");
 export async function followFiles(store: Store, paths: readonly string[], opts: FollowOptions): Promise<IngestSummary> {
   if (paths.includes("-")) throw new UserError("--follow reads files, not standard input");
   const pollMs = opts.pollMs ?? 2000;
-  const total = await ingestFiles(store, paths, opts);
-  // Each poll reads on from the marks, whatever the first read did (--from-start).
-  const later: FollowOptions = { ...opts, fromStart: false };
+  // The files are held open before the first read: one rotated during it is read on from the
+  // descriptor at the first look.
   const watched = new Map<string, Watched | undefined>(paths.map((p) => [p, watch(p)]));
   const draining: Draining[] = [];
   try {
+    const total = await ingestFiles(store, paths, opts);
+    // Each poll reads on from the marks, whatever the first read did (--from-start).
+    const later: FollowOptions = { ...opts, fromStart: false };
     while (!opts.signal.aborted) {
       try {
         await sleep(pollMs, undefined, { signal: opts.signal });
@@ -90,11 +92,11 @@ export async function followFiles(store: Store, paths: readonly string[], opts: 
       for (const d of rests) await poll(store, [d.path], { ...later, readFrom: new Map([[d.path, `/proc/self/fd/${d.fd}`]]) }, total);
       if (changed.length) await poll(store, changed, later, total);
     }
+    return total;
   } finally {
     for (const w of watched.values()) if (w) closeSync(w.fd);
     for (const d of draining) closeSync(d.fd);
   }
-  return total;
 }
 
 /** One ingest of `paths`, added to `total`; a store busy with another writer is tried again later. */
