@@ -6,8 +6,8 @@
  * its rows' times and the set of their statuses) and, per filter, a column: for each row of the
  * block, 16 bits of the integer key (textKey) of its recipient, recipient domain, sender,
  * sender domain, client IP, original recipient (orig_to: the address as sent, before an alias
- * or a forward; a column is stored only for blocks with such rows), its domain, or its status. (16 bits: a column is 4,000 bytes, four to a 16 KiB
- * page; a key shares its 16 bits with another in one row of 65,535, which the query's test of
+ * or a forward; a column is stored only for blocks with such rows), its domain, or its
+ * status. (16 bits: a column is 4,000 bytes, four to a 16 KiB page; a key shares its 16 bits with another in one row of 65,535, which the query's test of
  * the row's text turns away.) A trace query walks the blocks newest first, skips those whose
  * summary rules it out, scans the few kilobytes of the columns its filters need, reads only the
  * rows whose keys match (and tests their texts), and stops once it has its rows and no block
@@ -114,7 +114,7 @@ export function matchingRows(filters: ReadonlyArray<ColumnTest | readonly Column
   const searches = first.reduce((n, [, w]) => n + w.length, 0);
   if (searches <= MAX_SEARCHES) {
     // The first filter's rows by the builtin search, once per column and key (an address, a
-    // domain, a few dozen subdomains): it beats a loop over the rows.
+    // domain, a few subdomains): it beats a loop over the rows.
     rows = [];
     for (const [c, wanted] of first) for (const k of wanted) if (k !== NONE) rows.push(...offsetsOf(c, k));
     if (searches > 1) rows = [...new Set(rows)].sort((a, b) => a - b);
