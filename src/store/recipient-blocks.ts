@@ -7,8 +7,9 @@
  * block, 16 bits of the integer key (textKey) of its recipient, recipient domain, sender,
  * sender domain, client IP, original recipient (orig_to: the address as sent, before an alias
  * or a forward; a column is stored only for blocks with such rows), its domain, or its
- * status. (16 bits: a column is 4,000 bytes, four to a 16 KiB page; a key shares its 16 bits with another in one row of 65,535, which the query's test of
- * the row's text turns away.) A trace query walks the blocks newest first, skips those whose
+ * status. (16 bits: a column is 4,000 bytes, four to a 16 KiB page; a key shares its 16 bits
+ * with another in one row of 65,535, which the query's test of the row's text turns away.) A
+ * trace query walks the blocks newest first, skips those whose
  * summary rules it out, scans the few kilobytes of the columns its filters need, reads only the
  * rows whose keys match (and tests their texts), and stops once it has its rows and no block
  * left can hold newer ones.
