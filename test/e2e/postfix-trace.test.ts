@@ -15,7 +15,8 @@
  * (header_checks FILTER to mx's own re-injection smtpd) and re-injected under a new queue ID.
  */
 import assert from "node:assert/strict";
-import { mailtrace } from "../support/cli.ts";
+import { type ChildProcess, spawn } from "node:child_process";
+import { MAILTRACE, mailtrace } from "../support/cli.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +54,10 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
   let late: PostfixInstance;
   let storeDir: string;
   let store: string;
+  /** `ingest --follow` into a store of its own, running while the mail goes through. */
+  let follower: ChildProcess | undefined;
+  let followerExit: Promise<number | null>;
+  let followStore: string;
   const sent: Record<string, SendResult> = {};
 
   before(async () => {
@@ -97,6 +102,13 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
       files: { transport: `expire.test smtp:[127.0.0.1]:${deadPort}\n` },
       main: { transport_maps: "texthash:$config_directory/transport", maximal_queue_lifetime: "3s", bounce_queue_lifetime: "3s" },
     });
+
+    followStore = `sqlite:${join(storeDir, "follow.db")}`;
+    follower = spawn(MAILTRACE, ["ingest", "--follow", "--poll", "0.3", "--store", followStore, mx.maillog, out.maillog, late.maillog], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const f = follower;
+    followerExit = new Promise((resolve) => f.on("exit", (code) => resolve(code)));
 
     const from = "bob@client.test";
     const client = "127.0.0.9";
@@ -147,6 +159,10 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
   });
 
   after(async () => {
+    if (follower && follower.exitCode === null) {
+      follower.kill("SIGKILL");
+      await followerExit;
+    }
     await late?.stop();
     await out?.stop();
     await mx?.stop();
@@ -313,6 +329,26 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     assert.equal(final?.relay, "virtual");
     assert.ok(s.events.some((e) => e.queueId === sent.filter.queueId && e.text.includes(`queued as ${second.queueId}`)));
     assertTimeOrder(s);
+  });
+
+  test("ingest --follow, running while the mail went through, stored what the batch ingest did", async () => {
+    const rowsOf = async (s: string) => {
+      const r = await mailtrace(["trace", "--store", s, "--format", "json", "--since", "2h", "--limit", "100000"]);
+      if (r.code !== 0) return [];
+      return (JSON.parse(r.stdout) as Row[]).map((x) => JSON.stringify([x.time, x.host, x.queueId, x.messageId, x.sender, x.recipient, x.origTo, x.status, x.dsn])).sort();
+    };
+    await mailtrace(["ingest", "--store", store, mx.maillog, out.maillog, late.maillog]); // what has been logged since
+    const want = await rowsOf(store);
+    assert.ok(want.length >= 10, `${want.length} rows`);
+    const deadline = Date.now() + 20_000;
+    let got = await rowsOf(followStore);
+    while (JSON.stringify(got) !== JSON.stringify(want) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      got = await rowsOf(followStore);
+    }
+    follower?.kill("SIGTERM");
+    assert.equal(await followerExit, 0, "ended by SIGTERM, cleanly");
+    assert.deepEqual(got, want);
   });
 
   test("no Postfix process is left once stopped", async () => {
