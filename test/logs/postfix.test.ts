@@ -134,6 +134,13 @@ test("delivery agents: sent with queued-as link, deferred, bounced with diagnost
   assert.deepEqual([canonicalStatus(fwd.status ?? ""), fwd.childQueueId, fwd.linkKind], ["resolved", "1122334455", "forward"]);
   const disc = fact(`${P} postfix/discard[18]: 3F1A2B4C5D: to=<g@example.jp>, relay=none, delay=0.1, dsn=2.0.0, status=sent (discarded)`);
   assert.equal(canonicalStatus(disc.status ?? ""), "filtered");
+  // Handed to a content filter that threw it away (spam, a virus): sent, and filtered.
+  for (const why of ["SPAM", "INFECTED: Eicar-Test-Signature"]) {
+    const spam = fact(`${P} postfix/smtp[17]: 3F1A2B4C5D: to=<h@example.jp>, relay=127.0.0.1[127.0.0.1]:10024, delay=2.7, delays=0.06/0.02/0.04/2.6, dsn=2.7.0, status=sent (250 2.7.0 Ok, discarded, id=03774-01 - ${why})`);
+    assert.deepEqual([canonicalStatus(spam.status ?? ""), spam.dsn, spam.detail], ["filtered", "2.7.0", `250 2.7.0 Ok, discarded, id=03774-01 - ${why}`]);
+  }
+  const passed = fact(`${P} postfix/smtp[17]: 3F1A2B4C5D: to=<h@example.jp>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 9A8B7C6D5E)`);
+  assert.equal(canonicalStatus(passed.status ?? ""), "delivered", "passed on by the filter");
 });
 
 test("bounce notifications link to the notification's queue ID", () => {

@@ -148,6 +148,12 @@ function replyDsn(reply: string): string | undefined {
 
 const QUEUED_AS_RE = /queued as ([0-9A-Za-z]{5,20})\)?\s*$/;
 const FORWARDED_AS_RE = /^forwarded as ([0-9A-Za-z]{5,20})/;
+/**
+ * A content filter's reply when it threw the message away (amavisd-new: `250 2.7.0 Ok,
+ * discarded, id=12345-01 - SPAM`, or `- INFECTED: ...`): Postfix logs it as sent, but nobody
+ * will get it.
+ */
+const FILTER_DISCARDED_RE = /^250 2\.7\.\d{1,3} Ok, discarded\b/i;
 
 /** `to=<..>, orig_to=<..>, relay=.., delay=.., delays=.., dsn=.., status=WORD (detail)` */
 function parseDelivery(daemon: string, queueId: string, rest: string): Fact {
@@ -182,7 +188,7 @@ function parseDelivery(daemon: string, queueId: string, rest: string): Fact {
       fact.status = "forwarded";
     }
   }
-  if (daemon === "discard" && word === "sent") fact.status = "discard";
+  if (word === "sent" && (daemon === "discard" || (detail !== undefined && FILTER_DISCARDED_RE.test(detail)))) fact.status = "discard";
   return fact;
 }
 
