@@ -5,12 +5,13 @@ import { type Lang, resolveLang, t } from "../i18n/index.ts";
 import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 import type { ShowResult } from "../store/store.ts";
+import { explainOutcome } from "../trace/explain.ts";
 import { formatJson, parseFormat } from "./output.ts";
 
 const FORMATS = ["text", "json"] as const;
 
 /** The JSON shape fixed by issue 3: `{ messages, recipients, events: [{ time, host, program, queueId, kind, recipient, dsn, text }] }`. */
-export function showJson(r: ShowResult): unknown {
+export function showJson(r: ShowResult, lang: Lang): unknown {
   return {
     messages: r.messages.map((m) => ({
       time: formatTime(m.time, m.offset), host: m.host, queueId: m.queueId, messageId: m.messageId, sender: m.sender,
@@ -20,7 +21,7 @@ export function showJson(r: ShowResult): unknown {
     })),
     recipients: r.recipients.map((x) => ({
       queueId: x.queueId, recipient: x.recipient || null, origTo: x.origTo, status: x.status, dsn: x.dsn, relay: x.relay,
-      delay: x.delay, detail: x.detail, time: formatTime(x.time, x.offset),
+      delay: x.delay, detail: x.detail, time: formatTime(x.time, x.offset), explanation: explainOutcome(x, lang) ?? null,
     })),
     events: r.events.map((e) => ({
       time: formatTime(e.time, e.offset), host: e.host, program: e.program, queueId: e.queueId, kind: e.kind,
@@ -45,6 +46,13 @@ function showText(r: ShowResult, lang: Lang): string {
   for (const x of r.recipients) {
     const asSent = x.origTo && x.origTo.toLowerCase() !== x.recipient.toLowerCase() ? `  [${t(lang, "trace.show-orig-to", { address: x.origTo })}]` : "";
     out.push(`  ${x.queueId}  ${x.recipient || "-"}${asSent}  ${x.status}${x.dsn ? ` ${x.dsn}` : ""}${x.relay ? `  relay=${x.relay}` : ""}${x.detail ? `  (${x.detail})` : ""}`);
+    // Why it did not arrive, and who must act (as `mailtrace bounce` says it).
+    const why = explainOutcome(x, lang);
+    if (why) {
+      out.push(`      ${why.reason}: ${why.summary}`);
+      out.push(`      ${t(lang, "bouncereport.responsible")}: ${t(lang, `bouncereport.who.${why.responsible}`)}`);
+      for (const a of why.actions) out.push(`      - ${a}`);
+    }
   }
   out.push("", `${t(lang, "trace.show-events")}:`);
   for (const e of r.events) out.push(`  ${formatTime(e.time, e.offset)}  ${e.host}  ${e.program}  ${e.queueId}  ${e.text}`);
@@ -66,7 +74,7 @@ export function register(program: Command): void {
       try {
         const r = await store.show(key);
         if (!r.messages.length) throw new UserError(t(lang, "trace.not-found", { key }), 1);
-        process.stdout.write(`${format === "json" ? formatJson(showJson(r)) : showText(r, lang)}\n`);
+        process.stdout.write(`${format === "json" ? formatJson(showJson(r, lang)) : showText(r, lang)}\n`);
       } finally {
         await store.close();
       }

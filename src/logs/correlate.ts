@@ -479,11 +479,14 @@ export class Correlator {
         if (fact.recipient) this.recipient(m, env, fact.recipient, status, fact);
         break;
       }
-      case "expired":
-        for (const r of m.rcpts.values()) if (r.status === "pending") this.recipient(m, env, r.recipient, "failed", { kind: "expired", detail: fact.detail, dsn: r.dsn, relay: r.relay });
+      case "expired": {
+        // One text whether the recipient was still in memory or stored already.
+        const detail = `expired: ${fact.detail ?? ""}`.trim();
+        for (const r of m.rcpts.values()) if (r.status === "pending") this.recipient(m, env, r.recipient, "failed", { kind: "expired", detail, dsn: r.dsn, relay: r.relay });
         this.write(m);
-        if (m.id !== 0) this.w.changeRecipientStatus(m.id, "pending", "failed", `expired: ${fact.detail ?? ""}`.trim(), env.time);
+        if (m.id !== 0) this.w.changeRecipientStatus(m.id, "pending", "failed", detail, env.time);
         break;
+      }
       case "removed":
         m.removedTime = env.time;
         this.set(m, { removedTime: env.time });

@@ -43,7 +43,10 @@ interface Row {
 
 interface ShowJson {
   messages: { host: string; queueId: string; messageId: string | null; sender: string | null; link: { kind: string; from: string | null } | null }[];
-  recipients: { queueId: string; recipient: string | null; status: string; dsn: string | null; relay: string | null; detail: string | null }[];
+  recipients: {
+    queueId: string; recipient: string | null; status: string; dsn: string | null; relay: string | null; detail: string | null;
+    explanation: { reason: string; responsible: string; summary: string } | null;
+  }[];
   events: { time: string; host: string; program: string; queueId: string; kind: string; recipient: string | null; dsn: string | null; text: string }[];
 }
 
@@ -255,6 +258,11 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     assert.equal(noticeRcpt?.status, "delivered");
     assert.ok(s.events.some((e) => e.program === "postfix-out/bounce" && e.text.includes(`sender non-delivery notification: ${notice.queueId}`)));
     assertTimeOrder(s);
+    // Why, and who must act: mx's reply read as a bounce would be.
+    const ghost = s.recipients.find((r) => r.recipient === "ghost@example.test");
+    assert.deepEqual([ghost?.explanation?.reason, ghost?.explanation?.responsible], ["userunknown", "sender"]);
+    const text = await mailtrace(["show", "--store", store, "--lang", "ja", sent.bounce.queueId as string]);
+    assert.match(text.stdout, /userunknown: example\.test に ghost@example\.test というメールボックスは存在しません/);
   });
 
   test("deferred: connection refused, still pending", async () => {
@@ -267,6 +275,8 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     assert.match(r.detail ?? "", /Connection refused/);
     const pending = await trace("--status", "pending");
     assert.deepEqual(pending.map((x) => x.recipient), ["dave@refused.test"]);
+    const s = await show(r.queueId as string);
+    assert.deepEqual([s.recipients[0].explanation?.reason, s.recipients[0].explanation?.responsible], ["networkerror", "network"]);
   });
 
   test("deferred, retried, expired: failed, with the notification linked", async () => {
@@ -284,6 +294,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     const notice = s.messages.find((m) => m.link?.kind === "bounce");
     assert.ok(notice, JSON.stringify(s.messages));
     assert.equal(s.recipients.find((x) => x.queueId === notice.queueId)?.recipient, "frank@late.test");
+    assert.equal(s.recipients.find((x) => x.recipient === "erin@expire.test")?.explanation?.reason, "expired");
     assertTimeOrder(s);
   });
 
