@@ -11,7 +11,7 @@ import { type Lang, resolveLang, t } from "../i18n/index.ts";
 import { ingestFiles } from "../logs/ingest.ts";
 import { CANONICAL_STATUSES } from "../logs/status.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
-import type { TraceRow } from "../store/store.ts";
+import { refusalRef, type TraceRow } from "../store/store.ts";
 import { DEFAULT_SINCE_MS } from "../trace/query.ts";
 import { type Column, formatRows } from "./output.ts";
 import { TRACE_COLUMNS } from "./trace.ts";
@@ -22,9 +22,9 @@ const DEMO_HOURS = 50;
 const COUNT_LIMIT = 100_000;
 const SHOWN = 20;
 
-const SHOWN_COLUMNS: Column<TraceRow>[] = ["time", "queueId", "sender", "recipient", "status", "dsn", "detail"]
+const SHOWN_COLUMNS: Column<TraceRow>[] = ["time", "ref", "sender", "recipient", "status", "dsn", "detail"]
   .map((k) => TRACE_COLUMNS.find((c) => c.key === k) as Column<TraceRow>)
-  .map((c) => (c.key === "detail" ? { ...c, maxWidth: 48 } : c));
+  .map((c) => (c.key === "detail" ? { ...c, maxWidth: 48 } : c.key === "ref" ? { ...c, title: "queue" } : c));
 
 /**
  * The generated log ends at "now" rounded down to 10 minutes and has a fixed seed, so running
@@ -37,12 +37,14 @@ export async function writeDemoLog(path: string, now = Date.now()) {
 
 function hints(lang: Lang, rows: TraceRow[]): string[] {
   const failed = rows.find((r) => r.status === "failed" && r.queueId && r.relay && r.relay !== "none");
+  const refused = rows.find((r) => r.status === "failed" && r.queueId === null);
   const carrier = rows.find((r) => /@(docomo\.ne\.jp|ezweb\.ne\.jp|au\.com|softbank\.ne\.jp|i\.softbank\.jp)$/.test(r.recipient ?? ""));
   const domain = carrier?.recipient?.split("@")[1] ?? "docomo.ne.jp";
   const lines = [
     [`mailtrace trace --status failed`, t(lang, "demo.try-failed")],
     [`mailtrace trace --recipient '*@${domain}'`, t(lang, "demo.try-domain")],
     [`mailtrace show ${failed?.queueId ?? "QUEUEID"}`, t(lang, "demo.try-show")],
+    ...(refused ? [[`mailtrace show ${refusalRef(refused.message)}`, t(lang, "demo.try-refusal")]] : []),
     [`mailtrace trace --status pending --since 7d`, t(lang, "demo.try-pending")],
     [`mailtrace trace --status failed --format json`, t(lang, "demo.try-json")],
     [`mailtrace ingest /var/log/mail.log`, t(lang, "demo.try-own")],

@@ -4,8 +4,8 @@ import { UserError } from "../core/errors.ts";
 import { type Lang, resolveLang, t } from "../i18n/index.ts";
 import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
-import type { ShowResult } from "../store/store.ts";
-import { explainOutcome } from "../trace/explain.ts";
+import type { ShowRecipient, ShowResult } from "../store/store.ts";
+import { explainOutcome, type RefusalContext } from "../trace/explain.ts";
 import { formatJson, parseFormat } from "./output.ts";
 
 const FORMATS = ["text", "json"] as const;
@@ -21,13 +21,19 @@ export function showJson(r: ShowResult, lang: Lang): unknown {
     })),
     recipients: r.recipients.map((x) => ({
       queueId: x.queueId, recipient: x.recipient || null, origTo: x.origTo, status: x.status, dsn: x.dsn, relay: x.relay,
-      delay: x.delay, detail: x.detail, time: formatTime(x.time, x.offset), explanation: explainOutcome(x, lang) ?? null,
+      delay: x.delay, detail: x.detail, time: formatTime(x.time, x.offset), explanation: explainOutcome(x, lang, refusalContext(r, x)) ?? null,
     })),
     events: r.events.map((e) => ({
       time: formatTime(e.time, e.offset), host: e.host, program: e.program, queueId: e.queueId, kind: e.kind,
       recipient: e.recipient, dsn: e.dsn, text: e.text,
     })),
   };
+}
+
+/** The sender and sending server of a recipient's message, for the texts of a refusal. */
+function refusalContext(r: ShowResult, x: ShowRecipient): RefusalContext {
+  const m = r.messages.find((y) => y.id === x.message);
+  return { sender: m?.sender, client: m && (m.clientHost || m.clientIp) ? `${m.clientHost ?? "unknown"}[${m.clientIp ?? ""}]` : null };
 }
 
 function showText(r: ShowResult, lang: Lang): string {
@@ -47,7 +53,7 @@ function showText(r: ShowResult, lang: Lang): string {
     const asSent = x.origTo && x.origTo.toLowerCase() !== x.recipient.toLowerCase() ? `  [${t(lang, "trace.show-orig-to", { address: x.origTo })}]` : "";
     out.push(`  ${x.queueId}  ${x.recipient || "-"}${asSent}  ${x.status}${x.dsn ? ` ${x.dsn}` : ""}${x.relay ? `  relay=${x.relay}` : ""}${x.detail ? `  (${x.detail})` : ""}`);
     // Why it did not arrive, and who must act (as `mailtrace bounce` says it).
-    const why = explainOutcome(x, lang);
+    const why = explainOutcome(x, lang, refusalContext(r, x));
     if (why) {
       out.push(`      ${why.reason}: ${why.summary}`);
       out.push(`      ${t(lang, "bouncereport.responsible")}: ${t(lang, `bouncereport.who.${why.responsible}`)}`);

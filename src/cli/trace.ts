@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { resolveLang, t } from "../i18n/index.ts";
 import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
-import type { TraceRow } from "../store/store.ts";
+import { refusalRef, type TraceRow } from "../store/store.ts";
 import { buildTraceQuery, DEFAULT_LIMIT } from "../trace/query.ts";
 import { type Column, formatRows, parseFormat } from "./output.ts";
 
@@ -25,12 +25,14 @@ export const TRACE_COLUMNS: Column<TraceRow>[] = [
   { key: "size", get: (r) => r.size },
   { key: "subject", get: (r) => r.subject },
   { key: "origTo", get: (r) => r.origTo },
+  // What `show` takes for this row: its queue ID, or for a refusal (no queue ID) NOQUEUE-<id>.
+  { key: "ref", get: (r) => r.queueId ?? refusalRef(r.message) },
 ];
 
 /** The narrower set of columns a terminal table shows. */
-const TABLE_COLUMNS: Column<TraceRow>[] = ["time", "queueId", "sender", "recipient", "status", "dsn", "relay", "detail"].map(
+const TABLE_COLUMNS: Column<TraceRow>[] = ["time", "ref", "sender", "recipient", "status", "dsn", "relay", "detail"].map(
   (k) => TRACE_COLUMNS.find((c) => c.key === k) as Column<TraceRow>,
-).map((c) => (c.key === "detail" ? { ...c, maxWidth: 50 } : c.key === "relay" ? { ...c, maxWidth: 28 } : c));
+).map((c) => (c.key === "detail" ? { ...c, maxWidth: 50 } : c.key === "relay" ? { ...c, maxWidth: 28 } : c.key === "ref" ? { ...c, title: "queue" } : c));
 
 export function register(program: Command): void {
   program

@@ -839,8 +839,12 @@ export class SqliteStore implements Store {
 
   async show(key: string): Promise<ShowResult> {
     const k = key.replace(/^<(.*)>$/, "$1");
-    const start = this.db.prepare(`SELECT id FROM messages WHERE q_key = ? AND queue_id = ?
-      UNION SELECT id FROM messages WHERE mid_key = ? AND message_id = ?`).all(textKey(k), k, textKey(k), k) as { id: number }[];
+    // A refusal has no queue ID of its own: its trace row names it `NOQUEUE-<id>` (refusalRef).
+    const refusal = /^NOQUEUE-(\d+)$/.exec(k);
+    const start = (refusal
+      ? this.db.prepare("SELECT id FROM messages WHERE id = ? AND queue_id = 'NOQUEUE'").all(Number(refusal[1]))
+      : this.db.prepare(`SELECT id FROM messages WHERE q_key = ? AND queue_id = ?
+      UNION SELECT id FROM messages WHERE mid_key = ? AND message_id = ?`).all(textKey(k), k, textKey(k), k)) as { id: number }[];
     const getMsg = this.db.prepare("SELECT * FROM messages WHERE id = ?");
     const linksOf = this.db.prepare("SELECT child_queue_id, kind, time FROM links WHERE parent = ?");
     const linksTo = this.db.prepare("SELECT parent, kind, time FROM links WHERE child_queue_id = ? AND time BETWEEN ? AND ?");

@@ -173,6 +173,11 @@ export interface TextPattern {
   value: string;
 }
 
+/** The key `show` takes for a refusal (it has no queue ID): `NOQUEUE-` and the store's message id. */
+export function refusalRef(message: number): string {
+  return `NOQUEUE-${message}`;
+}
+
 export interface TraceQuery {
   sender?: TextPattern;
   recipient?: TextPattern;

@@ -5,13 +5,14 @@
  * bounce explanations, so `show` says what happened and who must act, in ja and en, with the
  * same taxonomy as `mailtrace bounce`.
  *
- * Only for mail our server took and tried to deliver: the bounce texts speak from the sending
- * side. A refusal by our own server (NOQUEUE) shows its reply as it is.
+ * The bounce texts speak from the sending side, so a refusal by our own server (NOQUEUE: the
+ * sender's "it never arrived" often ends there) has texts of its own (i18n `refusal.*`), picked
+ * by REFUSALS from the same reason rules.
  */
-import { type Explanation, explainBounce } from "../bounce/explain.ts";
+import { type Explanation, explainBounce, type Responsible } from "../bounce/explain.ts";
 import { classifyReason, type Reason } from "../bounce/reason.ts";
 import { findCommand, findReplyCode, findStatus } from "../bounce/smtp.ts";
-import type { Lang } from "../i18n/index.ts";
+import { type Lang, t } from "../i18n/index.ts";
 import type { CanonicalStatus } from "../logs/status.ts";
 
 export interface RecipientOutcome {
@@ -24,12 +25,38 @@ export interface RecipientOutcome {
 }
 
 export interface OutcomeExplanation extends Explanation {
-  reason: Reason;
+  /** The bounce reason; for our own refusals, the refusal's code (`blocklisted`, `greylisted`, ...). */
+  reason: Reason | string;
 }
 
+/** The message's side of a refusal, for its texts. */
+export interface RefusalContext {
+  sender?: string | null;
+  client?: string | null;
+}
+
+/**
+ * Our own refusals, tried in order: the refusal's code, when it is the one, who must act, and
+ * how many actions its texts have. Texts first where they say more than the reason does.
+ */
+const REFUSALS: ReadonlyArray<[code: string, is: (reason: Reason, text: string) => boolean, responsible: Responsible, actions: number]> = [
+  ["greylisted", (_r, x) => /greylist/i.test(x), "sender", 1],
+  ["reverse-dns", (r, x) => r === "requireptr" || /cannot find your (?:reverse )?hostname|reverse (?:dns|hostname)/i.test(x), "sender", 1],
+  ["helo", (_r, x) => /helo command rejected/i.test(x), "sender", 1],
+  ["sender-domain", (_r, x) => /sender address rejected: domain not found/i.test(x), "sender", 1],
+  ["sender-auth", (r, x) => r === "authfailure" || /\bspf\b|\bdmarc\b/i.test(x), "sender", 1],
+  ["blocklisted", (_r, x) => /blocked using|\blisted (?:at|on|in)\b|block ?list|black ?list|\bdnsbl\b|\brbl\b/i.test(x), "sender", 2],
+  ["norelaying", (r, x) => r === "norelaying" || /relay access denied/i.test(x), "sender", 2],
+  ["userunknown", (r) => r === "userunknown", "sender", 2],
+  ["mailboxfull", (r) => r === "mailboxfull", "our-side", 1],
+  ["too-big", (r) => r === "mesgtoobig" || r === "exceedlimit", "sender", 1],
+  ["content", (r) => r === "spamdetected" || r === "virusdetected" || r === "contenterror" || r === "policyviolation", "our-side", 2],
+];
+
 /** Why a recipient failed or waits, or undefined for one that needs no explaining (delivered, held, ...). */
-export function explainOutcome(r: RecipientOutcome, lang: Lang): OutcomeExplanation | undefined {
-  if ((r.status !== "failed" && r.status !== "pending") || r.queueId === "NOQUEUE") return undefined;
+export function explainOutcome(r: RecipientOutcome, lang: Lang, context: RefusalContext = {}): OutcomeExplanation | undefined {
+  if (r.status !== "failed" && r.status !== "pending") return undefined;
+  if (r.queueId === "NOQUEUE") return explainRefusal(r, lang, context);
   const text = r.detail ?? "";
   const status = r.dsn || findStatus(text);
   // An expiry is Postfix's own verdict, whatever the last attempt said.
@@ -41,4 +68,19 @@ export function explainOutcome(r: RecipientOutcome, lang: Lang): OutcomeExplanat
   // An expiry is final, whatever the class of the last attempt's status: no "it is retried".
   const klass = expired ? { status: "", replyCode: "" } : { status, replyCode: findReplyCode(text) };
   return { reason, ...explainBounce({ reason, ...klass, diagnosticCode: text, recipient: r.recipient, smtpCommand: findCommand(text) }, lang) };
+}
+
+/** A refusal by our own server, said from the receiving side. */
+function explainRefusal(r: RecipientOutcome, lang: Lang, context: RefusalContext): OutcomeExplanation {
+  const text = r.detail ?? "";
+  const reason = classifyReason({ status: r.dsn || findStatus(text), diagnosticCode: text, replyCode: findReplyCode(text), smtpCommand: findCommand(text), recipient: r.recipient });
+  const [code, , responsible, count] = REFUSALS.find(([, is]) => is(reason, text)) ?? ["other", () => true, "our-side", 1];
+  const at = r.recipient.lastIndexOf("@");
+  const params = {
+    recipient: r.recipient || "?", domain: at >= 0 ? r.recipient.slice(at + 1) : "?", sender: context.sender || "<>",
+    client: context.client || "?", reply: text || r.dsn || "?",
+  };
+  const actions: string[] = [];
+  for (let i = 1; i <= count; i++) actions.push(t(lang, `refusal.${code}.action${i}`, params));
+  return { reason: code, summary: t(lang, `refusal.${code}.summary`, params), responsible, actions };
 }

@@ -39,6 +39,7 @@ interface Row {
   size: number | null;
   subject: string | null;
   origTo: string | null;
+  ref: string;
 }
 
 interface ShowJson {
@@ -218,7 +219,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     ]);
     assert.equal((await trace("--recipient", "*@example.test", "--queue-id", sent.alias.queueId as string)).length, 2);
     const csv = await mailtrace(["trace", "--store", store, "--format", "csv", "--since", "2h", "--recipient", "team@example.test"]);
-    assert.match(csv.stdout.split(/\r?\n/)[0], /,subject,origTo$/);
+    assert.match(csv.stdout.split(/\r?\n/)[0], /,subject,origTo,ref$/);
     const text = await mailtrace(["show", "--store", store, "--lang", "en", sent.alias.queueId as string]);
     assert.match(text.stdout, /bob@example\.test {2}\[as sent to team@example\.test\] {2}delivered/);
   });
@@ -233,6 +234,12 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     assert.equal(r.sender, "bob@client.test");
     assert.equal(r.clientIp, "127.0.0.9");
     assert.match(r.detail ?? "", /User unknown in virtual mailbox table/);
+    // No queue ID, but a key that show takes: what our refusal means, seen from our side.
+    assert.match(r.ref, /^NOQUEUE-\d+$/);
+    const s = await show(r.ref);
+    assert.deepEqual(s.recipients.map((x) => [x.recipient, x.explanation?.reason, x.explanation?.responsible]), [["nobody@example.test", "userunknown", "sender"]]);
+    const text = await mailtrace(["show", "--store", store, "--lang", "en", r.ref]);
+    assert.match(text.stdout, /userunknown: Our server refused the message: there is no mailbox nobody@example\.test here\./);
   });
 
   test("accepted by out, bounced by mx, notification back to the sender", async () => {

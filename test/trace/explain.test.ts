@@ -25,7 +25,33 @@ test("explainOutcome: Postfix's diagnostic texts get the bounce reasons and who 
   assert.doesNotMatch(explainOutcome(cases[3][0], "en")?.summary ?? "", /keeps retrying/i);
 });
 
-test("explainOutcome: nothing to explain for what arrived or was held, nor for our own refusals (their reply says it)", () => {
+test("explainOutcome: nothing to explain for what arrived or was held", () => {
   for (const s of ["delivered", "quarantined", "filtered", "resolved", "expanded"] as CanonicalStatus[]) assert.equal(explainOutcome(row(s, "2.0.0", "250 ok"), "en"), undefined, s);
-  assert.equal(explainOutcome(row("failed", "5.1.1", "550 5.1.1 <d@example.org>: Recipient address rejected: User unknown", "NOQUEUE"), "en"), undefined);
+});
+
+test("explainOutcome: our own refusals (NOQUEUE) are said from the receiving side, in ja and en", () => {
+  const ctx = { sender: "s@example.com", client: "mail.example.com[198.51.100.23]" };
+  const cases: Array<[string, string, string, string]> = [
+    ["5.1.1", "550 5.1.1 <d@example.org>: Recipient address rejected: User unknown in local recipient table", "userunknown", "sender"],
+    ["5.7.1", "554 5.7.1 <d@example.org>: Relay access denied", "norelaying", "sender"],
+    ["5.7.1", "554 5.7.1 Service unavailable; Client host [198.51.100.23] blocked using zen.spamhaus.org", "blocklisted", "sender"],
+    ["4.7.1", "450 4.7.1 <d@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html", "greylisted", "sender"],
+    ["4.1.8", "450 4.1.8 <s@nx.example>: Sender address rejected: Domain not found", "sender-domain", "sender"],
+    ["5.7.1", "550 5.7.1 <s@example.com>: Sender address rejected: SPF check failed", "sender-auth", "sender"],
+    ["4.7.1", "450 4.7.1 Client host rejected: cannot find your hostname, [198.51.100.9]", "reverse-dns", "sender"],
+    ["5.5.2", "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", "helo", "sender"],
+    ["5.2.2", "552 5.2.2 <d@example.org>: Recipient address rejected: Mailbox full", "mailboxfull", "our-side"],
+    ["5.3.4", "552 5.3.4 Message size exceeds fixed limit", "too-big", "sender"],
+    ["5.7.1", "550 5.7.1 Message rejected as spam", "content", "our-side"],
+    ["4.3.5", "451 4.3.5 Server configuration problem", "other", "our-side"],
+  ];
+  for (const [dsn, detail, code, responsible] of cases) {
+    const en = explainOutcome(row("failed", dsn, detail, "NOQUEUE"), "en", ctx);
+    const ja = explainOutcome(row("failed", dsn, detail, "NOQUEUE"), "ja", ctx);
+    assert.deepEqual([en?.reason, en?.responsible], [code, responsible], detail);
+    assert.ok(en && ja && en.summary !== ja.summary && ja.actions.length === en.actions.length && en.actions.length > 0, "both languages");
+    assert.doesNotMatch(`${en.summary} ${en.actions.join(" ")}`, /\{\w+\}/, "every placeholder filled");
+  }
+  assert.match(explainOutcome(row("failed", "5.7.1", cases[2][1], "NOQUEUE"), "en", ctx)?.summary ?? "", /mail\.example\.com\[198\.51\.100\.23\]/);
+  assert.match(explainOutcome(row("failed", "4.3.5", cases[11][1], "NOQUEUE"), "ja", ctx)?.summary ?? "", /451 4\.3\.5 Server configuration problem/);
 });

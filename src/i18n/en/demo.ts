@@ -10,6 +10,7 @@ export const demo: Record<string, string> = {
   "demo.try-failed": "what failed, and why",
   "demo.try-domain": "everything to one domain (a Japanese carrier here)",
   "demo.try-show": "one message's timeline, with its bounce notification",
+  "demo.try-refusal": "a message our server refused: why, and who must act",
   "demo.try-pending": "mail still waiting in the queue (deferred)",
   "demo.try-json": "the same rows as JSON (or --format csv)",
   "demo.try-own": "your own log (plain or .gz; the store skips what it already has)",

@@ -6,7 +6,8 @@ import { common } from "./common.ts";
 import { headers } from "./headers.ts";
 import { demo } from "./demo.ts";
 import { domain } from "./domain.ts";
+import { refusal } from "./refusal.ts";
 import { trace } from "./trace.ts";
 
 /** The English catalogue: one section per module, merged. Codes are namespaced by module. */
-export const en: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...headers, ...demo };
+export const en: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...refusal, ...headers, ...demo };

@@ -10,6 +10,7 @@ export const demo: Record<string, string> = {
   "demo.try-failed": "届かなかったメールとその理由を確認する",
   "demo.try-domain": "特定のドメイン宛て(ここでは携帯キャリア)のメールをすべて確認する",
   "demo.try-show": "1 通の経過を、送信者へのエラー通知も含めて確認する",
+  "demo.try-refusal": "自社サーバーが拒否したメール: 理由と、対応が必要な方",
   "demo.try-pending": "まだキューで再送を待っているメール(配送遅延)を確認する",
   "demo.try-json": "同じ結果を JSON で出力する(CSV は --format csv)",
   "demo.try-own": "お手元のログを取り込む(通常のファイルまたは .gz。取り込み済みの行は重複しません)",

@@ -6,7 +6,8 @@ import { common } from "./common.ts";
 import { headers } from "./headers.ts";
 import { demo } from "./demo.ts";
 import { domain } from "./domain.ts";
+import { refusal } from "./refusal.ts";
 import { trace } from "./trace.ts";
 
 /** 日本語カタログ: モジュールごとのセクションを合わせたもの。コードはモジュール名で始まる。 */
-export const ja: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...headers, ...demo };
+export const ja: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...refusal, ...headers, ...demo };
