@@ -1,9 +1,10 @@
 /** `mailtrace trace`: one row per message per recipient, newest first. */
 import type { Command } from "commander";
-import { resolveLang, t } from "../i18n/index.ts";
+import { type Lang, resolveLang, t } from "../i18n/index.ts";
 import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 import { refusalRef, type TraceRow } from "../store/store.ts";
+import { explainOutcome, type OutcomeExplanation } from "../trace/explain.ts";
 import { buildTraceQuery, DEFAULT_LIMIT } from "../trace/query.ts";
 import { type Column, formatRows, parseFormat } from "./output.ts";
 
@@ -34,6 +35,23 @@ const TABLE_COLUMNS: Column<TraceRow>[] = ["time", "ref", "sender", "recipient",
   (k) => TRACE_COLUMNS.find((c) => c.key === k) as Column<TraceRow>,
 ).map((c) => (c.key === "detail" ? { ...c, maxWidth: 50 } : c.key === "relay" ? { ...c, maxWidth: 28 } : c.key === "ref" ? { ...c, title: "queue" } : c));
 
+/**
+ * `--explain`: why each failed or waiting row did not arrive and who must act, as `show` says
+ * it (trace/explain.ts; about 15 us a row, so only when asked).
+ */
+function explainColumns(rows: TraceRow[], lang: Lang): Column<TraceRow>[] {
+  const why = new Map<TraceRow, OutcomeExplanation | undefined>();
+  for (const r of rows) {
+    const outcome = { queueId: r.queueId ?? "NOQUEUE", recipient: r.recipient ?? "", relay: r.relay, status: r.status, dsn: r.dsn, detail: r.detail };
+    why.set(r, explainOutcome(outcome, lang, { sender: r.sender, client: r.clientIp && `[${r.clientIp}]` }));
+  }
+  return [
+    { key: "reason", get: (r) => why.get(r)?.reason },
+    { key: "responsible", get: (r) => why.get(r)?.responsible },
+    { key: "explanation", get: (r) => why.get(r)?.summary, maxWidth: 60 },
+  ];
+}
+
 export function register(program: Command): void {
   program
     .command("trace")
@@ -49,14 +67,17 @@ export function register(program: Command): void {
     .option("--until <when>", "time (or duration ago)")
     .option("--limit <n>", "most rows to print", "1000")
     .option("--format <format>", "table, json or csv", "table")
+    .option("--explain", "also say why each failed or waiting row did not arrive, and who must act (reason, responsible, explanation)")
     .option("--lang <lang>", "ja or en (default: from the locale)")
-    .action(async (opts: Record<string, string | undefined>) => {
-      const format = parseFormat(opts.format ?? "table", FORMATS);
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const o = opts as Record<string, string | undefined>;
+      const lang = resolveLang(o.lang);
+      const format = parseFormat(o.format ?? "table", FORMATS);
       const query = buildTraceQuery({
-        sender: opts.sender, recipient: opts.recipient, messageId: opts.messageId, queueId: opts.queueId,
-        clientIp: opts.clientIp, status: opts.status, since: opts.since, until: opts.until, limit: opts.limit,
+        sender: o.sender, recipient: o.recipient, messageId: o.messageId, queueId: o.queueId,
+        clientIp: o.clientIp, status: o.status, since: o.since, until: o.until, limit: o.limit,
       });
-      const store = await openStore(defaultStoreUrl(opts.store));
+      const store = await openStore(defaultStoreUrl(o.store));
       try {
         // One row more than the limit says whether the rows shown are all there is.
         const limit = query.limit ?? DEFAULT_LIMIT;
@@ -64,11 +85,17 @@ export function register(program: Command): void {
         const more = rows.length > limit;
         if (more) rows.length = limit;
         if (format === "table" && rows.length === 0) {
-          process.stderr.write(`${t(resolveLang(opts.lang), "trace.no-rows")}\n`);
+          process.stderr.write(`${t(lang, "trace.no-rows")}\n`);
           return;
         }
-        process.stdout.write(`${formatRows(rows, format === "table" ? TABLE_COLUMNS : TRACE_COLUMNS, format)}\n`);
-        if (more) process.stderr.write(`${t(resolveLang(opts.lang), "trace.more-rows", { n: limit })}\n`);
+        let columns = format === "table" ? TABLE_COLUMNS : TRACE_COLUMNS;
+        if (opts.explain) {
+          const extra = explainColumns(rows, lang);
+          // A table keeps its width: the reason and who in place of relay and detail.
+          columns = format === "table" ? [...columns.filter((c) => c.key !== "relay" && c.key !== "detail"), ...extra.slice(0, 2), extra[2]] : [...columns, ...extra];
+        }
+        process.stdout.write(`${formatRows(rows, columns, format)}\n`);
+        if (more) process.stderr.write(`${t(lang, "trace.more-rows", { n: limit })}\n`);
       } finally {
         await store.close();
       }

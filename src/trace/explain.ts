@@ -19,6 +19,8 @@ export interface RecipientOutcome {
   /** "NOQUEUE" for a refusal by our own server. */
   queueId: string;
   recipient: string;
+  /** Where delivery was tried; none for what our own server refused (smtpd, cleanup, milters). */
+  relay: string | null;
   status: CanonicalStatus;
   dsn: string | null;
   detail: string | null;
@@ -50,14 +52,18 @@ const REFUSALS: ReadonlyArray<[code: string, is: (reason: Reason, text: string) 
   ["userunknown", (r) => r === "userunknown", "sender", 2],
   ["mailboxfull", (r) => r === "mailboxfull", "our-side", 1],
   ["too-big", (r) => r === "mesgtoobig" || r === "exceedlimit", "sender", 1],
-  ["content", (r) => r === "spamdetected" || r === "virusdetected" || r === "contenterror" || r === "policyviolation", "our-side", 2],
+  // Spam and virus verdicts, and cleanup's header and body checks (`header Content-Type: ...`).
+  ["content", (r, x) => ["spamdetected", "virusdetected", "contenterror", "policyviolation"].includes(r) || /^(?:mime-|nested-)?(?:header|body) /i.test(x), "our-side", 2],
 ];
 
 /** Why a recipient failed or waits, or undefined for one that needs no explaining (delivered, held, ...). */
 export function explainOutcome(r: RecipientOutcome, lang: Lang, context: RefusalContext = {}): OutcomeExplanation | undefined {
   if (r.status !== "failed" && r.status !== "pending") return undefined;
-  if (r.queueId === "NOQUEUE") return explainRefusal(r, lang, context);
-  const text = r.detail ?? "";
+  // Refused by our own server: before queueing (NOQUEUE), or after it by cleanup's header and
+  // body checks or a milter. Every delivery attempt logs a relay; a refusal has none.
+  if (r.queueId === "NOQUEUE" || (r.relay === null && r.status === "failed")) return explainRefusal(r, lang, context);
+  if (!r.detail) return undefined; // queued, not tried yet
+  const text = r.detail;
   const status = r.dsn || findStatus(text);
   // An expiry is Postfix's own verdict, whatever the last attempt said.
   const expired = /^expired\b/.test(text);

@@ -3,7 +3,9 @@ import { test } from "node:test";
 import type { CanonicalStatus } from "../../src/logs/status.ts";
 import { explainOutcome } from "../../src/trace/explain.ts";
 
-const row = (status: CanonicalStatus, dsn: string | null, detail: string | null, queueId = "4A1B2C3D4E") => ({ queueId, recipient: "d@example.org", status, dsn, detail });
+const row = (status: CanonicalStatus, dsn: string | null, detail: string | null, queueId = "4A1B2C3D4E", relay: string | null = queueId === "NOQUEUE" ? null : "mx.example.org[198.51.100.8]:25") => ({
+  queueId, recipient: "d@example.org", relay, status, dsn, detail,
+});
 
 test("explainOutcome: Postfix's diagnostic texts get the bounce reasons and who must act, in ja and en", () => {
   const cases: Array<[ReturnType<typeof row>, string, string]> = [
@@ -25,8 +27,17 @@ test("explainOutcome: Postfix's diagnostic texts get the bounce reasons and who 
   assert.doesNotMatch(explainOutcome(cases[3][0], "en")?.summary ?? "", /keeps retrying/i);
 });
 
-test("explainOutcome: nothing to explain for what arrived or was held", () => {
+test("explainOutcome: nothing to explain for what arrived or was held, or is queued and not tried yet", () => {
   for (const s of ["delivered", "quarantined", "filtered", "resolved", "expanded"] as CanonicalStatus[]) assert.equal(explainOutcome(row(s, "2.0.0", "250 ok"), "en"), undefined, s);
+  assert.equal(explainOutcome(row("pending", null, null, "4A1B2C3D4E", null), "en"), undefined);
+});
+
+test("explainOutcome: a queued message refused by our own header checks or milter is our refusal too (no relay)", () => {
+  const spam = explainOutcome(row("failed", "5.7.1", "5.7.1 Spam message rejected", "4A1B2C3D4E", null), "en");
+  assert.deepEqual([spam?.reason, spam?.responsible], ["content", "our-side"]);
+  assert.match(spam?.summary ?? "", /^Our server's content rules/);
+  const exe = explainOutcome(row("failed", null, 'header Content-Type: application/x-msdownload; name="invoice.exe": 5.7.1 Executable attachments are not accepted', "4A1B2C3D4E", null), "ja");
+  assert.equal(exe?.reason, "content");
 });
 
 test("explainOutcome: our own refusals (NOQUEUE) are said from the receiving side, in ja and en", () => {

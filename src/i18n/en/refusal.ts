@@ -23,7 +23,7 @@ export const refusal: Record<string, string> = {
   "refusal.sender-domain.action1": "The sender has to check their own address, or their administrator the domain's DNS (it must exist and have MX or A records).",
   "refusal.sender-auth.summary": "Our server refused the message: the sender's domain does not allow the server {client} to send for it (SPF, DMARC).",
   "refusal.sender-auth.action1": "The sender's administrator has to add the sending server to the domain's SPF record, or send through a server it lists.",
-  "refusal.content.summary": "Our server's filters took the message for spam or a virus and refused it.",
+  "refusal.content.summary": "Our server's content rules (spam and virus filters, header and attachment checks) refused the message.",
   "refusal.content.action1": "If the message was genuine, our administrator should look at which rule refused it and whether it needs an exception.",
   "refusal.content.action2": "The sender can try again without the suspect content (links, attachments such as executables or macros).",
   "refusal.too-big.summary": "Our server refused the message: it is larger than our server accepts.",

@@ -22,7 +22,7 @@ export const refusal: Record<string, string> = {
   "refusal.sender-domain.action1": "送信者にはご自身のアドレスを、送信者側の管理者にはドメインの DNS（存在し、MX か A レコードがあること）をご確認いただいてください。",
   "refusal.sender-auth.summary": "自社のサーバーがメールを拒否しました。送信者のドメインは、サーバー {client} からの送信を許可していません（SPF・DMARC）。",
   "refusal.sender-auth.action1": "送信者側の管理者に、送信サーバーをドメインの SPF レコードに加えるか、SPF に載っているサーバーから送信していただく必要があります。",
-  "refusal.content.summary": "自社サーバーのフィルターがメールを迷惑メールまたはウイルスと判定して拒否しました。",
+  "refusal.content.summary": "自社サーバーの内容のルール（迷惑メール・ウイルスのフィルター、ヘッダーや添付ファイルの検査）がメールを拒否しました。",
   "refusal.content.action1": "正当なメールだった場合、自社の管理者がどのルールで拒否されたかを確認し、例外が必要か検討してください。",
   "refusal.content.action2": "送信者には、疑わしい内容（リンク、実行ファイルやマクロ付きの添付など）を除いて再送していただけます。",
   "refusal.too-big.summary": "自社のサーバーがメールを拒否しました。自社サーバーが受け付ける大きさを超えています。",
