@@ -45,7 +45,7 @@ const REFUSALS: ReadonlyArray<[code: string, is: (reason: Reason, text: string) 
   ["greylisted", (_r, x) => /greylist/i.test(x), "sender", 1],
   ["reverse-dns", (r, x) => r === "requireptr" || /cannot find your (?:reverse )?hostname|reverse (?:dns|hostname)/i.test(x), "sender", 1],
   ["helo", (_r, x) => /helo command rejected/i.test(x), "sender", 1],
-  ["sender-domain", (_r, x) => /sender address rejected: domain not found/i.test(x), "sender", 1],
+  ["sender-domain", (_r, x) => /sender address rejected: (?:domain not found|malformed dns server reply)/i.test(x), "sender", 1],
   ["sender-auth", (r, x) => r === "authfailure" || /\bspf\b|\bdmarc\b/i.test(x), "sender", 1],
   ["blocklisted", (_r, x) => /blocked using|\blisted (?:at|on|in)\b|block ?list|black ?list|\bdnsbl\b|\brbl\b/i.test(x), "sender", 2],
   ["norelaying", (r, x) => r === "norelaying" || /relay access denied/i.test(x), "sender", 2],

@@ -48,6 +48,7 @@ test("explainOutcome: our own refusals (NOQUEUE) are said from the receiving sid
     ["5.7.1", "554 5.7.1 Service unavailable; Client host [198.51.100.23] blocked using zen.spamhaus.org", "blocklisted", "sender"],
     ["4.7.1", "450 4.7.1 <d@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html", "greylisted", "sender"],
     ["4.1.8", "450 4.1.8 <s@nx.example>: Sender address rejected: Domain not found", "sender-domain", "sender"],
+    ["4.1.8", "450 4.1.8 <s@bad.example>: Sender address rejected: Malformed DNS server reply", "sender-domain", "sender"],
     ["5.7.1", "550 5.7.1 <s@example.com>: Sender address rejected: SPF check failed", "sender-auth", "sender"],
     ["4.7.1", "450 4.7.1 Client host rejected: cannot find your hostname, [198.51.100.9]", "reverse-dns", "sender"],
     ["5.5.2", "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname", "helo", "sender"],
