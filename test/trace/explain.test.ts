@@ -64,6 +64,7 @@ test("explainOutcome: our own refusals (NOQUEUE) are said from the receiving sid
     assert.ok(en && ja && en.summary !== ja.summary && ja.actions.length === en.actions.length && en.actions.length > 0, "both languages");
     assert.doesNotMatch(`${en.summary} ${en.actions.join(" ")}`, /\{\w+\}/, "every placeholder filled");
   }
-  assert.match(explainOutcome(row("failed", "5.7.1", cases[2][1], "NOQUEUE"), "en", ctx)?.summary ?? "", /mail\.example\.com\[198\.51\.100\.23\]/);
-  assert.match(explainOutcome(row("failed", "4.3.5", cases[11][1], "NOQUEUE"), "ja", ctx)?.summary ?? "", /451 4\.3\.5 Server configuration problem/);
+  const detailOf = (code: string) => cases.find((c) => c[2] === code)?.[1] ?? "";
+  assert.match(explainOutcome(row("failed", "5.7.1", detailOf("blocklisted"), "NOQUEUE"), "en", ctx)?.summary ?? "", /mail\.example\.com\[198\.51\.100\.23\]/);
+  assert.match(explainOutcome(row("failed", "4.3.5", detailOf("other"), "NOQUEUE"), "ja", ctx)?.summary ?? "", /451 4\.3\.5 Server configuration problem/);
 });
