@@ -65,15 +65,17 @@ export function explainOutcome(r: RecipientOutcome, lang: Lang, context: Refusal
   if (!r.detail) return undefined; // queued, not tried yet
   const text = r.detail;
   const status = r.dsn || findStatus(text);
+  const replyCode = findReplyCode(text);
+  const smtpCommand = findCommand(text);
   // An expiry is Postfix's own verdict, whatever the last attempt said.
   const expired = /^expired\b/.test(text);
-  let reason = expired ? "expired" : classifyReason({ status, diagnosticCode: text, replyCode: findReplyCode(text), smtpCommand: findCommand(text), recipient: r.recipient });
+  let reason = expired ? "expired" : classifyReason({ status, diagnosticCode: text, replyCode, smtpCommand, recipient: r.recipient });
   if (reason === "delivered") return undefined;
   // 4.4.x reads as "expired" to the bounce rules; a message still retried has not expired yet.
   if (reason === "expired" && !expired) reason = "networkerror";
   // An expiry is final, whatever the class of the last attempt's status: no "it is retried".
-  const klass = expired ? { status: "", replyCode: "" } : { status, replyCode: findReplyCode(text) };
-  return { reason, ...explainBounce({ reason, ...klass, diagnosticCode: text, recipient: r.recipient, smtpCommand: findCommand(text) }, lang) };
+  const klass = expired ? { status: "", replyCode: "" } : { status, replyCode };
+  return { reason, ...explainBounce({ reason, ...klass, diagnosticCode: text, recipient: r.recipient, smtpCommand }, lang) };
 }
 
 /** A refusal by our own server, said from the receiving side. */
