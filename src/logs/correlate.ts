@@ -449,7 +449,12 @@ export class Correlator {
         break;
       case "delivery": {
         const status = canonicalStatus(fact.status ?? "") ?? "pending";
-        if (fact.recipient !== undefined) this.recipient(m, env, fact.recipient, status, fact);
+        // A content filter that quarantined the message (amavis says so first) answers Postfix
+        // with a plain "discarded": the quarantine, which can be released, is the news.
+        const held = status === "filtered" && m.entryStatus === "quarantined";
+        if (fact.recipient !== undefined) {
+          this.recipient(m, env, fact.recipient, held ? "quarantined" : status, held ? { ...fact, detail: m.entryDetail ?? fact.detail } : fact);
+        }
         if (fact.childQueueId && fact.linkKind) m.links.push({ childQueueId: fact.childQueueId, kind: fact.linkKind, time: env.time });
         break;
       }
