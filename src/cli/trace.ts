@@ -91,8 +91,8 @@ export function register(program: Command): void {
         let columns = format === "table" ? TABLE_COLUMNS : TRACE_COLUMNS;
         if (opts.explain) {
           const extra = explainColumns(rows, lang);
-          // A table keeps its width: the reason and who in place of relay and detail.
-          columns = format === "table" ? [...columns.filter((c) => c.key !== "relay" && c.key !== "detail"), ...extra.slice(0, 2), extra[2]] : [...columns, ...extra];
+          // A table keeps its width: the reason, who and the explanation in place of relay and detail.
+          columns = [...(format === "table" ? columns.filter((c) => c.key !== "relay" && c.key !== "detail") : columns), ...extra];
         }
         process.stdout.write(`${formatRows(rows, columns, format)}\n`);
         if (more) process.stderr.write(`${t(lang, "trace.more-rows", { n: limit })}\n`);
