@@ -33,7 +33,7 @@ export function showJson(r: ShowResult, lang: Lang): unknown {
 /** The sender and sending server of a recipient's message, for the texts of a refusal. */
 function refusalContext(r: ShowResult, x: ShowRecipient): RefusalContext {
   const m = r.messages.find((y) => y.id === x.message);
-  return { sender: m?.sender, client: m && (m.clientHost || m.clientIp) ? `${m.clientHost ?? "unknown"}[${m.clientIp ?? ""}]` : null };
+  return { sender: m?.sender, client: m && (m.clientHost || m.clientIp) ? `${m.clientHost ?? "unknown"}[${m.clientIp ?? ""}]` : null, host: m?.host };
 }
 
 function showText(r: ShowResult, lang: Lang): string {

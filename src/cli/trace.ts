@@ -43,7 +43,7 @@ function explainColumns(rows: TraceRow[], lang: Lang): Column<TraceRow>[] {
   const why = new Map<TraceRow, OutcomeExplanation | undefined>();
   for (const r of rows) {
     const outcome = { queueId: r.queueId ?? "NOQUEUE", recipient: r.recipient ?? "", relay: r.relay, status: r.status, dsn: r.dsn, detail: r.detail };
-    why.set(r, explainOutcome(outcome, lang, { sender: r.sender, client: r.clientIp && `[${r.clientIp}]` }));
+    why.set(r, explainOutcome(outcome, lang, { sender: r.sender, client: r.clientIp && `[${r.clientIp}]`, host: r.host }));
   }
   return [
     { key: "reason", get: (r) => why.get(r)?.reason },

@@ -31,10 +31,11 @@ export interface OutcomeExplanation extends Explanation {
   reason: Reason | string;
 }
 
-/** The message's side of a refusal, for its texts. */
+/** The message's side of a refusal or a hold, for its texts. */
 export interface RefusalContext {
   sender?: string | null;
   client?: string | null;
+  host?: string | null;
 }
 
 /**
@@ -56,8 +57,9 @@ const REFUSALS: ReadonlyArray<[code: string, is: (reason: Reason, text: string) 
   ["content", (r, x) => ["spamdetected", "virusdetected", "contenterror", "policyviolation"].includes(r) || /^(?:mime-|nested-)?(?:header|body) /i.test(x), "our-side", 2],
 ];
 
-/** Why a recipient failed or waits, or undefined for one that needs no explaining (delivered, held, ...). */
+/** Why a recipient failed, waits or is held, or undefined for one that needs no explaining (delivered, ...). */
 export function explainOutcome(r: RecipientOutcome, lang: Lang, context: RefusalContext = {}): OutcomeExplanation | undefined {
+  if (r.status === "quarantined") return explainHeld(r, lang, context);
   if (r.status !== "failed" && r.status !== "pending") return undefined;
   // Refused by our own server: before queueing (NOQUEUE), or after it by cleanup's header and
   // body checks or a milter. Every delivery attempt logs a relay; a refusal has none.
@@ -91,4 +93,15 @@ function explainRefusal(r: RecipientOutcome, lang: Lang, context: RefusalContext
   const actions: string[] = [];
   for (let i = 1; i <= count; i++) actions.push(t(lang, `refusal.${code}.action${i}`, params));
   return { reason: code, summary: t(lang, `refusal.${code}.summary`, params), responsible, actions };
+}
+
+/**
+ * Held by our side: in Postfix's hold queue (header_checks HOLD, a milter) or in amavis's
+ * quarantine (its detail begins `amavis:`). Either can be released: say how.
+ */
+function explainHeld(r: RecipientOutcome, lang: Lang, context: RefusalContext): OutcomeExplanation {
+  const amavis = (r.detail ?? "").startsWith("amavis:");
+  const code = amavis ? "amavis" : "hold-queue";
+  const params = { queueId: r.queueId, host: context.host || "?", why: (amavis ? r.detail?.slice(8) : r.detail) || "?" };
+  return { reason: code, summary: t(lang, `held.${code}.summary`, params), responsible: "our-side", actions: [t(lang, `held.${code}.action1`, params)] };
 }

@@ -333,6 +333,10 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     assert.match(rows[0].detail ?? "", /HOLDME/);
     const s = await show(sent.hold.queueId as string);
     assert.ok(s.events.some((e) => e.program === "postfix/cleanup" && /hold: header Subject: HOLDME e2e hold/.test(e.text)));
+    // How to let it go: the command names this queue ID on this host.
+    const held = s.recipients.find((x) => x.recipient === "alice@example.test")?.explanation;
+    assert.equal(held?.reason, "hold-queue");
+    assert.match((held as { actions?: string[] } | null)?.actions?.[0] ?? "", new RegExp(`postsuper -H ${sent.hold.queueId} on mx`));
   });
 
   test("content filter: re-injected under a new queue ID, one timeline", async () => {

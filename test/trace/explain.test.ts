@@ -27,8 +27,18 @@ test("explainOutcome: Postfix's diagnostic texts get the bounce reasons and who 
   assert.doesNotMatch(explainOutcome(cases[3][0], "en")?.summary ?? "", /keeps retrying/i);
 });
 
-test("explainOutcome: nothing to explain for what arrived or was held, or is queued and not tried yet", () => {
-  for (const s of ["delivered", "quarantined", "filtered", "resolved", "expanded"] as CanonicalStatus[]) assert.equal(explainOutcome(row(s, "2.0.0", "250 ok"), "en"), undefined, s);
+test("explainOutcome: held in the hold queue or in amavis's quarantine: how to release it", () => {
+  const hold = explainOutcome(row("quarantined", null, "quarantined for review", "4A1B2C3D4E", null), "en", { host: "mx1" });
+  assert.deepEqual([hold?.reason, hold?.responsible], ["hold-queue", "our-side"]);
+  assert.match(hold?.actions[0] ?? "", /postsuper -H 4A1B2C3D4E on mx1/);
+  const amavis = explainOutcome(row("quarantined", null, "amavis: Blocked SPAM, quarantine: spam-AbCd.gz", "4A1B2C3D4E", null), "ja");
+  assert.equal(amavis?.reason, "amavis");
+  assert.match(amavis?.summary ?? "", /Blocked SPAM, quarantine: spam-AbCd\.gz/);
+  assert.match(amavis?.actions[0] ?? "", /amavisd-release/);
+});
+
+test("explainOutcome: nothing to explain for what arrived, or is queued and not tried yet", () => {
+  for (const s of ["delivered", "filtered", "resolved", "expanded"] as CanonicalStatus[]) assert.equal(explainOutcome(row(s, "2.0.0", "250 ok"), "en"), undefined, s);
   assert.equal(explainOutcome(row("pending", null, null, "4A1B2C3D4E", null), "en"), undefined);
 });
 

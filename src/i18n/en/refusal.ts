@@ -32,4 +32,8 @@ export const refusal: Record<string, string> = {
   "refusal.helo.action1": "The sender's mail administrator has to set the server's host name to its real, fully-qualified DNS name.",
   "refusal.other.summary": "Our server refused the message with: {reply}",
   "refusal.other.action1": "Our administrator should look at which restriction this reply comes from, and whether it was meant for this sender.",
+  "held.hold-queue.summary": "Our server holds the message in its hold queue ({why}): nobody gets it until an administrator releases or deletes it.",
+  "held.hold-queue.action1": "To deliver it after all: postsuper -H {queueId} on {host} (as root); to delete it: postsuper -d {queueId}.",
+  "held.amavis.summary": "The content filter (amavisd-new) put the message in its quarantine: {why}.",
+  "held.amavis.action1": "If the message is genuine, an administrator can release it with amavisd-release and the quarantine name above.",
 };

@@ -31,4 +31,8 @@ export const refusal: Record<string, string> = {
   "refusal.helo.action1": "送信者側のメール管理者に、サーバーのホスト名を DNS 上の正式な完全修飾名に設定していただく必要があります。",
   "refusal.other.summary": "自社のサーバーが次の応答でメールを拒否しました: {reply}",
   "refusal.other.action1": "自社の管理者が、この応答がどの制限によるものか、この送信者に対して意図したものかを確認してください。",
+  "held.hold-queue.summary": "自社のサーバーがメールを保留キューに留めています（{why}）。管理者が解放または削除するまで、誰にも届きません。",
+  "held.hold-queue.action1": "配送する場合は {host} で postsuper -H {queueId} を（root で）、削除する場合は postsuper -d {queueId} を実行してください。",
+  "held.amavis.summary": "コンテンツフィルター（amavisd-new）がメールを隔離しました: {why}。",
+  "held.amavis.action1": "正当なメールであれば、管理者が上の隔離名を指定して amavisd-release で解放できます。",
 };
