@@ -4,7 +4,7 @@ import { UserError } from "../core/errors.ts";
 import { type Lang, resolveLang, t } from "../i18n/index.ts";
 import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
-import type { ShowRecipient, ShowResult } from "../store/store.ts";
+import type { ShowMessage, ShowRecipient, ShowResult } from "../store/store.ts";
 import { explainOutcome, type RefusalContext } from "../trace/explain.ts";
 import { formatJson, parseFormat } from "./output.ts";
 
@@ -33,7 +33,12 @@ export function showJson(r: ShowResult, lang: Lang): unknown {
 /** The sender and sending server of a recipient's message, for the texts of a refusal. */
 function refusalContext(r: ShowResult, x: ShowRecipient): RefusalContext {
   const m = r.messages.find((y) => y.id === x.message);
-  return { sender: m?.sender, client: m && (m.clientHost || m.clientIp) ? `${m.clientHost ?? "unknown"}[${m.clientIp ?? ""}]` : null, host: m?.host };
+  return { sender: m?.sender, client: m ? clientOf(m) : null, host: m?.host };
+}
+
+/** The sending client as Postfix writes it, `host[ip]`, or null when none was logged. */
+function clientOf(m: ShowMessage): string | null {
+  return m.clientHost || m.clientIp ? `${m.clientHost ?? ""}[${m.clientIp ?? ""}]` : null;
 }
 
 function showText(r: ShowResult, lang: Lang): string {
@@ -43,7 +48,7 @@ function showText(r: ShowResult, lang: Lang): string {
     out.push(`${t(lang, "trace.show-message")} ${m.queueId} @ ${m.host}${link}`);
     const fields: Array<[string, unknown]> = [
       ["time", formatTime(m.time, m.offset)], ["message-id", m.messageId], ["from", m.sender], ["size", m.size],
-      ["client", m.clientHost || m.clientIp ? `${m.clientHost ?? ""}[${m.clientIp ?? ""}]` : null],
+      ["client", clientOf(m)],
       ["sasl", m.saslUsername], ["subject", m.subject],
     ];
     for (const [k, v] of fields) if (v !== null && v !== undefined && v !== "") out.push(`  ${k}: ${v}`);
