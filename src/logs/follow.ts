@@ -89,8 +89,8 @@ export async function followFiles(store: Store, paths: readonly string[], opts: 
         closeSync(d.fd);
         return false;
       });
-      for (const d of rests) await poll(store, [d.path], { ...later, readFrom: new Map([[d.path, `/proc/self/fd/${d.fd}`]]) }, total);
-      if (changed.length) await poll(store, changed, later, total);
+      for (const d of rests) await ingestInto(store, [d.path], { ...later, readFrom: new Map([[d.path, `/proc/self/fd/${d.fd}`]]) }, total);
+      if (changed.length) await ingestInto(store, changed, later, total);
     }
     return total;
   } finally {
@@ -99,15 +99,18 @@ export async function followFiles(store: Store, paths: readonly string[], opts: 
   }
 }
 
-/** One ingest of `paths`, added to `total`; a store busy with another writer is tried again later. */
-async function poll(store: Store, paths: string[], opts: FollowOptions, total: IngestSummary): Promise<void> {
+/**
+ * One ingest of `paths`, added to `total`, and its own summary. A store busy with another writer
+ * is reported (onBusy) and gives undefined: the caller tries again at its next look.
+ */
+export async function ingestInto(store: Store, paths: string[], opts: FollowOptions, total: IngestSummary): Promise<IngestSummary | undefined> {
   let s: IngestSummary;
   try {
     s = await ingestFiles(store, paths, opts);
   } catch (err) {
     if (err instanceof UserError && /busy/.test(err.message)) {
       opts.onBusy?.(err.message);
-      return;
+      return undefined;
     }
     throw err;
   }
@@ -118,6 +121,7 @@ async function poll(store: Store, paths: string[], opts: FollowOptions, total: I
   total.otherPrograms += s.otherPrograms;
   total.errors.push(...s.errors);
   if (s.lines || s.errors.length) opts.onPoll?.(s);
+  return s;
 }
 
 /** A descriptor on the file at `path` now, with what it was like (undefined if there is none). */

@@ -13,13 +13,19 @@ export function defaultStoreUrl(flag?: string): string {
   return flag || process.env.MAILTRACE_STORE || DEFAULT_STORE_URL;
 }
 
+/** The file of a `sqlite:` store URL (undefined for other schemes); "" when it names none. */
+export function sqlitePath(url: string): string | undefined {
+  if (!url.startsWith("sqlite:")) return undefined;
+  const path = url.slice("sqlite:".length);
+  // sqlite:///abs/path and sqlite://rel/path as well as sqlite:path
+  return path.startsWith("//") ? path.slice(2) : path;
+}
+
 export async function openStore(url: string): Promise<Store> {
   const colon = url.indexOf(":");
   const scheme = colon > 0 ? url.slice(0, colon) : "";
   if (scheme === "sqlite") {
-    let path = url.slice(colon + 1);
-    // sqlite:///abs/path and sqlite://rel/path as well as sqlite:path
-    if (path.startsWith("//")) path = path.slice(2);
+    const path = sqlitePath(url);
     if (!path) throw new UserError(`store URL ${url} has no file path`);
     return new SqliteStore(url, path);
   }

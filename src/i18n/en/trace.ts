@@ -2,6 +2,8 @@
 export const trace: Record<string, string> = {
   "trace.ingest-summary": "{lines} lines read from {files} file(s): {events} new events, {messages} new messages, {unparsed} unparsed, {other} lines of other programs",
   "trace.follow-status": "following: {lines} lines added, {messages} new messages (Ctrl-C ends)",
+  "trace.listening": "receiving syslog on {addresses}; received lines wait in {spool} until they are ingested (Ctrl-C or SIGTERM ends)",
+  "trace.received": "{received} syslog messages received",
   "trace.ingest-resumed": " ({resumed} file(s) read on from where the last ingest of them stopped, {unchanged} unchanged since; --from-start reads them whole)",
   "trace.ingest-dry-run": " (dry run: nothing stored)",
   "trace.ingest-unparsed-line": "not understood: {line}",

@@ -2,6 +2,8 @@
 export const trace: Record<string, string> = {
   "trace.ingest-summary": "{files} 個のファイルから {lines} 行を読み込みました。新しいイベント {events} 件、新しいメッセージ {messages} 件、解析できなかった行 {unparsed} 行、他のプログラムの行 {other} 行です。",
   "trace.follow-status": "追跡中: 追加された行 {lines} 行、新しいメッセージ {messages} 件（Ctrl-C で終了）",
+  "trace.listening": "{addresses} で syslog を受信しています。受信した行は取り込むまで {spool} に置きます（Ctrl-C または SIGTERM で終了）",
+  "trace.received": "syslog メッセージを {received} 件受信しました",
   "trace.ingest-resumed": "（{resumed} 個のファイルは前回の取り込みが終わった位置から続きを読み、{unchanged} 個は前回から変わっていませんでした。最初から読み直すには --from-start を付けてください）",
   "trace.ingest-dry-run": "（試し読みのため、何も保存していません）",
   "trace.ingest-unparsed-line": "解析できなかった行: {line}",
