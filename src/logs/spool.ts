@@ -10,7 +10,7 @@
  * or plain TCP could lose on the way anyway.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { UserError } from "../core/errors.ts";
 
 /** A segment is closed and a new one begun once it holds this many bytes. */
@@ -18,6 +18,8 @@ export const SEGMENT_BYTES = 16 << 20;
 const FLUSH_BYTES = 256 << 10;
 const FLUSH_MS = 200;
 const SEGMENT_NAME = /^(\d{10})\.log$/;
+/** The spool folders this process holds the lock of. */
+const HELD = new Set<string>();
 
 export class Spool {
   readonly dir: string;
@@ -105,7 +107,9 @@ export class Spool {
   close(): void {
     this.flush();
     this.closeSegment();
-    if (this.locked) unlinkSync(join(this.dir, "lock"));
+    if (!this.locked) return;
+    unlinkSync(join(this.dir, "lock"));
+    HELD.delete(resolve(this.dir));
     this.locked = false;
   }
 
@@ -116,12 +120,15 @@ export class Spool {
       try {
         writeFileSync(path, `${process.pid}\n`, { flag: "wx", mode: 0o600 });
         this.locked = true;
+        HELD.add(resolve(this.dir));
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UserError(`cannot use ${this.dir} as the spool folder: ${(err as Error).message}`);
       }
+      // Our own pid is a lock of ours only if this process took it (in a container, a restarted
+      // receiver often gets the pid its crashed predecessor had).
       const pid = Number(readFileSync(path, "utf8").trim());
-      if (pid > 0 && pid !== process.pid && alive(pid)) throw new UserError(`spool ${this.dir} is in use by process ${pid} (another ingest --listen)`);
+      if (pid > 0 && (pid === process.pid ? HELD.has(resolve(this.dir)) : alive(pid))) throw new UserError(`spool ${this.dir} is in use by process ${pid} (another ingest --listen)`);
       unlinkSync(path);
     }
     throw new UserError(`spool ${this.dir}: cannot take its lock file`);
