@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ register: (program: Command) => v
   ingest: () => import("./ingest.ts"),
   trace: () => import("./trace.ts"),
   show: () => import("./show.ts"),
+  report: () => import("./report.ts"),
   bounce: () => import("./bounce.ts"),
   demo: () => import("./demo.ts"),
   check: () => import("./check.ts"),

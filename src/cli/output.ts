@@ -65,10 +65,20 @@ export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<
   return [line(columns.map((c) => c.title ?? c.key)), ...cells.map(line)].join("\n");
 }
 
+/** The CSV header line (with its CRLF). */
+export function csvHeader<Row>(columns: readonly Column<Row>[]): string {
+  return `${columns.map((c) => csvCell(c.key)).join(",")}\r\n`;
+}
+
+/** CSV lines of `rows`, each with its CRLF, without the header: a long export writes them page by page. */
+export function csvLines<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
+  let out = "";
+  for (const r of rows) out += `${columns.map((c) => csvCell(c.get(r))).join(",")}\r\n`;
+  return out;
+}
+
 export function formatCsv<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
-  const lines = [columns.map((c) => csvCell(c.key)).join(",")];
-  for (const r of rows) lines.push(columns.map((c) => csvCell(c.get(r))).join(","));
-  return `${lines.join("\r\n")}\r\n`;
+  return csvHeader(columns) + csvLines(rows, columns);
 }
 
 export function formatJson(value: unknown): string {

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { type Lang, resolveLang, t } from "../i18n/index.ts";
 import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
-import { refusalRef, type TraceRow } from "../store/store.ts";
+import { refusalRef, type TraceQuery, type TraceRow } from "../store/store.ts";
 import { explainOutcome, type OutcomeExplanation } from "../trace/explain.ts";
 import { buildTraceQuery, DEFAULT_LIMIT } from "../trace/query.ts";
 import { type Column, formatRows, parseFormat } from "./output.ts";
@@ -39,7 +39,7 @@ const TABLE_COLUMNS: Column<TraceRow>[] = ["time", "ref", "sender", "recipient",
  * `--explain`: why each failed or waiting row did not arrive and who must act, as `show` says
  * it (trace/explain.ts; about 15 us a row, so only when asked).
  */
-function explainColumns(rows: TraceRow[], lang: Lang): Column<TraceRow>[] {
+export function explainColumns(rows: TraceRow[], lang: Lang): Column<TraceRow>[] {
   const why = new Map<TraceRow, OutcomeExplanation | undefined>();
   for (const r of rows) {
     const outcome = { queueId: r.queueId ?? "NOQUEUE", recipient: r.recipient ?? "", relay: r.relay, status: r.status, dsn: r.dsn, detail: r.detail };
@@ -52,11 +52,9 @@ function explainColumns(rows: TraceRow[], lang: Lang): Column<TraceRow>[] {
   ];
 }
 
-export function register(program: Command): void {
-  program
-    .command("trace")
-    .description("search the trace store: one row per message per recipient, newest first")
-    .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
+/** The search options of `trace`, shared by `report`. */
+export function withTraceFilters(cmd: Command): Command {
+  return cmd
     .option("--sender <pattern>", "address, *@example.com, *.example.com, or a * glob")
     .option("--recipient <pattern>", "address, *@example.com, *.example.com, or a * glob; also matches the address as sent (orig_to)")
     .option("--message-id <id>", "Message-ID (with or without <>)")
@@ -64,7 +62,23 @@ export function register(program: Command): void {
     .option("--client-ip <ip>", "IP address of the sending client")
     .option("--status <list>", "delivered,failed,pending,expanded,quarantined,filtered,resolved")
     .option("--since <when>", "duration (90m, 48h, 7d) or time; default 48h (no default with --message-id/--queue-id)")
-    .option("--until <when>", "time (or duration ago)")
+    .option("--until <when>", "time (or duration ago)");
+}
+
+/** The store query of those options (and `--limit`, where the command has it). */
+export function traceQueryOf(o: Record<string, string | undefined>): TraceQuery {
+  return buildTraceQuery({
+    sender: o.sender, recipient: o.recipient, messageId: o.messageId, queueId: o.queueId,
+    clientIp: o.clientIp, status: o.status, since: o.since, until: o.until, limit: o.limit,
+  });
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("trace")
+    .description("search the trace store: one row per message per recipient, newest first")
+    .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)");
+  withTraceFilters(cmd)
     .option("--limit <n>", "most rows to print", "1000")
     .option("--format <format>", "table, json or csv", "table")
     .option("--explain", "also say why each failed or waiting row did not arrive, and who must act (reason, responsible, explanation)")
@@ -73,10 +87,7 @@ export function register(program: Command): void {
       const o = opts as Record<string, string | undefined>;
       const lang = resolveLang(o.lang);
       const format = parseFormat(o.format ?? "table", FORMATS);
-      const query = buildTraceQuery({
-        sender: o.sender, recipient: o.recipient, messageId: o.messageId, queueId: o.queueId,
-        clientIp: o.clientIp, status: o.status, since: o.since, until: o.until, limit: o.limit,
-      });
+      const query = traceQueryOf(o);
       const store = await openStore(defaultStoreUrl(o.store));
       try {
         // One row more than the limit says whether the rows shown are all there is.

@@ -681,10 +681,10 @@ export class SqliteStore implements Store {
   }
 
   async trace(q: TraceQuery): Promise<TraceRow[]> {
-    return this.traceRows(q, q.limit ?? 1000).map(({ rid, ...row }) => row);
+    return this.traceRows(q, q.limit ?? 1000);
   }
 
-  private traceRows(q: TraceQuery, limit: number): Array<TraceRow & { rid: number }> {
+  private traceRows(q: TraceQuery, limit: number): TraceRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
     /** Per filter, the block columns and keys of which a row must have one to be read. */
@@ -714,9 +714,15 @@ export class SqliteStore implements Store {
       where.push("r.time >= ?");
       params.push(q.since);
     }
-    if (q.until !== undefined) {
+    // A page after `before`: also an until, so that the block walk starts at its block.
+    const until = q.before === undefined ? q.until : Math.min(q.until ?? Number.POSITIVE_INFINITY, q.before.time);
+    if (until !== undefined) {
       where.push("r.time <= ?");
-      params.push(q.until);
+      params.push(until);
+    }
+    if (q.before !== undefined) {
+      where.push("(r.time < ? OR r.id < ?)");
+      params.push(q.before.time, q.before.rid);
     }
     if (q.messageId !== undefined || q.queueId !== undefined) {
       // The messages' own indexes find the few rows; no block walk.
@@ -737,7 +743,7 @@ export class SqliteStore implements Store {
     // without keys, every row in it) are read; the walk ends once `limit` rows are found and no
     // block left may have a row as new as the last of them.
     const blocks = this.db.prepare("SELECT block, max_time, statuses FROM rblocks WHERE max_time >= ? AND min_time <= ? ORDER BY block DESC")
-      .all(q.since ?? Number.MIN_SAFE_INTEGER, q.until ?? Number.MAX_SAFE_INTEGER) as { block: number; max_time: number; statuses: number }[];
+      .all(q.since ?? Number.MIN_SAFE_INTEGER, until ?? Number.MAX_SAFE_INTEGER) as { block: number; max_time: number; statuses: number }[];
     if (!blocks.length) return [];
     /** The newest time a row of blocks[i..] may have. */
     const later = new Float64Array(blocks.length + 1).fill(Number.NEGATIVE_INFINITY);
@@ -768,7 +774,7 @@ export class SqliteStore implements Store {
     };
     const inBlock = this.rowsStatement([...where, "r.id BETWEEN ? AND ?"]);
     const byIds = this.rowsStatement([...where, "r.id IN (SELECT value FROM json_each(?))"]);
-    let rows: Array<TraceRow & { rid: number }> = [];
+    let rows: TraceRow[] = [];
     const add = (found: SqlRow[]) => {
       if (!found.length) return;
       rows = rows.concat(this.rowsOf(found)).sort((x, y) => y.time - x.time || y.rid - x.rid);
@@ -824,11 +830,11 @@ export class SqliteStore implements Store {
       ORDER BY r.time DESC, r.id DESC LIMIT ?`);
   }
 
-  private rowsWhere(where: string[], params: unknown[]): Array<TraceRow & { rid: number }> {
+  private rowsWhere(where: string[], params: unknown[]): TraceRow[] {
     return this.rowsOf(this.rowsStatement(where).all(...(params as SQLInputValue[])) as SqlRow[]);
   }
 
-  private rowsOf(rows: SqlRow[]): Array<TraceRow & { rid: number }> {
+  private rowsOf(rows: SqlRow[]): TraceRow[] {
     return rows.map((r) => ({
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
       messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,

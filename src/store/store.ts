@@ -188,6 +188,11 @@ export interface TraceQuery {
   since?: number;
   until?: number;
   limit?: number;
+  /**
+   * Only rows older than this one in the trace order (time, then row id, newest first): the
+   * next page after a page's last row (`{ time, rid }` of it). Reports page through any range so.
+   */
+  before?: { time: number; rid: number };
 }
 
 export interface TraceRow {
@@ -209,6 +214,8 @@ export interface TraceRow {
   origTo: string | null;
   /** The store's message id, for `show`. */
   message: number;
+  /** The store's recipient row id: rows of the same time are in its order (newest first). */
+  rid: number;
 }
 
 export interface ShowMessage {

@@ -10,6 +10,11 @@ import type { TextPattern, TraceQuery } from "../store/store.ts";
 
 export const DEFAULT_SINCE_MS = 48 * 3600 * 1000;
 export const DEFAULT_LIMIT = 1000;
+/**
+ * The most rows one trace holds in memory (with --explain, about 1 KB each, under the CLI's
+ * 160 MB heap). Longer exports page through the store: `mailtrace report`.
+ */
+export const MAX_LIMIT = 50_000;
 
 export interface TraceQueryInput {
   sender?: string;
@@ -90,6 +95,7 @@ export function buildTraceQuery(input: TraceQueryInput, now = Date.now()): Trace
   if (q.since !== undefined && q.until !== undefined && q.until < q.since) throw new UserError("--until is before --since");
   const limit = input.limit === undefined ? DEFAULT_LIMIT : Number(input.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a positive whole number, not "${input.limit}"`);
+  if (limit > MAX_LIMIT) throw new UserError(`--limit ${limit} is more than ${MAX_LIMIT.toLocaleString("en-US")} rows: for a longer export, mailtrace report --out FILE.csv writes every row`);
   q.limit = limit;
   return q;
 }

@@ -100,7 +100,7 @@ export const REUSE_LOG = [
 /** What a store holds, without its ids: stats, trace rows, and each queue ID's messages and timeline. */
 async function snapshot(store: Store): Promise<unknown> {
   const rows = await store.trace(buildTraceQuery({ since: "2024-06-01T00:00:00Z", limit: 1000 }));
-  const trace = rows.map(({ message: _m, ...r }) => JSON.stringify(r)).sort();
+  const trace = rows.map(({ message: _m, rid: _r, ...r }) => JSON.stringify(r)).sort();
   const shows: Record<string, unknown> = {};
   for (const q of [...new Set(rows.map((r) => r.queueId).filter((q) => q !== null))].sort()) {
     const s = await store.show(q);

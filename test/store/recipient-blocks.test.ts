@@ -65,6 +65,7 @@ function reference(all: TraceRow[], q: TraceQuery): TraceRow[] {
     .filter((r) => (like(r.recipient ?? "", q.recipient) || (q.recipient !== undefined && like(r.origTo, q.recipient))) && like(r.sender, q.sender))
     .filter((r) => (q.clientIp === undefined || r.clientIp === q.clientIp) && (!q.status?.length || q.status.includes(r.status)))
     .filter((r) => (q.since === undefined || r.time >= q.since) && (q.until === undefined || r.time <= q.until))
+    .filter((r) => q.before === undefined || r.time < q.before.time || (r.time === q.before.time && r.rid < q.before.rid))
     .slice(0, q.limit ?? 1000);
 }
 
@@ -110,12 +111,12 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     assert.equal(checked, n);
     // Every row, newest first, read without the summaries, its message's fields from the message
     // row (a trace reads the copies on the recipient row).
-    const all: TraceRow[] = (db.prepare(`SELECT r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn,
+    const all: TraceRow[] = (db.prepare(`SELECT r.id, r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn,
       r.relay, r.detail, r.client_ip, m.size, m.subject, r.orig_to, r.message FROM recipients r JOIN messages m ON m.id = r.message
       ORDER BY r.time DESC, r.id DESC`).all() as any[]).map((r) => ({
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id, messageId: r.message_id,
       sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status, dsn: r.dsn, relay: r.relay,
-      detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject, origTo: r.orig_to, message: r.message,
+      detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject, origTo: r.orig_to, message: r.message, rid: r.id,
     }));
     const aliased = all.filter((r) => r.origTo !== null);
     assert.ok(aliased.length > 10, `${aliased.length} rows with an original recipient`);
@@ -157,6 +158,15 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     // As originally addressed: the local part alone (`orig_to=<root>`), and with a status.
     queries.push({ recipient: { kind: "exact", value: (aliased[0].origTo as string).toUpperCase() }, since: 0 });
     queries.push({ recipient: { kind: "exact", value: aliased[aliased.length - 1].origTo as string }, status: ["delivered"], since: 0, limit: 30 });
+    // Pages: after a row (`before`), alone and with filters; rows of one second are many here.
+    for (let i = 0; i < 7; i++) {
+      const r = pick(i);
+      const before = { time: r.time, rid: r.rid };
+      queries.push({ since: 0, before, limit: 30 });
+      queries.push({ status: [r.status], since: 0, before, limit: 15 });
+      if (r.sender) queries.push({ sender: { kind: "domain", value: r.sender.slice(r.sender.lastIndexOf("@") + 1) }, since: 0, before, limit: 25 });
+      queries.push({ since: 0, until: r.time - 60_000, before, limit: 10 });
+    }
     let matched = 0;
     for (const q of queries) {
       const got = await store.trace(q);
@@ -164,10 +174,20 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
       matched += got.length;
     }
     assert.ok(matched > 1000, "the queries found rows");
+    // Page after page to the end: every row once, in order (what a report does).
+    for (const q of [{ since: 0 }, { since: 0, status: ["delivered"] }, { recipient: { kind: "subdomain", value: "jp" }, since: 0 }] as TraceQuery[]) {
+      const paged: TraceRow[] = [];
+      for (let page = await store.trace({ ...q, limit: 97 }); page.length; ) {
+        paged.push(...page);
+        const last = page[page.length - 1];
+        page = await store.trace({ ...q, limit: 97, before: { time: last.time, rid: last.rid } });
+      }
+      assert.deepEqual(paged, reference(all, { ...q, limit: 1e9 }), `pages of ${JSON.stringify(q)}`);
+    }
     traces.push(all);
     await store.close();
   }
-  const strip = (rows: TraceRow[]) => rows.map(({ message: _m, ...r }) => r).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const strip = (rows: TraceRow[]) => rows.map(({ message: _m, rid: _r, ...r }) => r).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   assert.deepEqual(strip(traces[1]), strip(traces[0]), "the same rows whichever file came first");
 });
 
