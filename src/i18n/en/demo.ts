@@ -13,5 +13,6 @@ export const demo: Record<string, string> = {
   "demo.try-refusal": "a message our server refused: why, and who must act",
   "demo.try-pending": "mail still waiting in the queue (deferred)",
   "demo.try-json": "the same rows as JSON (or --format csv)",
+  "demo.try-report": "every row of the week as a CSV file (opens in Excel); --background --mail-to for long ranges",
   "demo.try-own": "your own log (plain or .gz; the store skips what it already has)",
 };
