@@ -62,7 +62,7 @@ export async function writeReport(store: Store, query: TraceQuery, path: string,
 
 /** The search in words, for the mail: the options as given. */
 function queryText(o: Record<string, unknown>): string {
-  const keys = ["sender", "recipient", "messageId", "queueId", "clientIp", "status", "since", "until"];
+  const keys = ["sender", "recipient", "messageId", "queueId", "clientIp", "status", "since", "until", "minDelay"];
   const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   const parts = keys.filter((k) => typeof o[k] === "string").map((k) => `${flag(k)} ${o[k]}`);
   // The range a search without one gets (buildTraceQuery's default).

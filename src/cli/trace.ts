@@ -28,6 +28,8 @@ export const TRACE_COLUMNS: Column<TraceRow>[] = [
   { key: "origTo", get: (r) => r.origTo },
   // What `show` takes for this row: its queue ID, or for a refusal (no queue ID) NOQUEUE-<id>.
   { key: "ref", get: (r) => r.queueId ?? refusalRef(r.message) },
+  // Seconds from arrival to the last attempt: "it arrived, but late".
+  { key: "delay", get: (r) => r.delay },
 ];
 
 /** The narrower set of columns a terminal table shows. */
@@ -62,14 +64,15 @@ export function withTraceFilters(cmd: Command): Command {
     .option("--client-ip <ip>", "IP address of the sending client")
     .option("--status <list>", "delivered,failed,pending,expanded,quarantined,filtered,resolved")
     .option("--since <when>", "duration (90m, 48h, 7d) or time; default 48h (no default with --message-id/--queue-id)")
-    .option("--until <when>", "time (or duration ago)");
+    .option("--until <when>", "time (or duration ago)")
+    .option("--min-delay <duration>", "only deliveries that took at least this long (30m, 2h; the MTA's delay, arrival to the attempt)");
 }
 
 /** The store query of those options (and `--limit`, where the command has it). */
 export function traceQueryOf(o: Record<string, string | undefined>): TraceQuery {
   return buildTraceQuery({
     sender: o.sender, recipient: o.recipient, messageId: o.messageId, queueId: o.queueId,
-    clientIp: o.clientIp, status: o.status, since: o.since, until: o.until, limit: o.limit,
+    clientIp: o.clientIp, status: o.status, since: o.since, until: o.until, minDelay: o.minDelay, limit: o.limit,
   });
 }
 

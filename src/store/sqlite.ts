@@ -720,6 +720,10 @@ export class SqliteStore implements Store {
       where.push("r.time <= ?");
       params.push(until);
     }
+    if (q.minDelay !== undefined) {
+      where.push("r.delay >= ?");
+      params.push(q.minDelay);
+    }
     if (q.before !== undefined) {
       where.push("(r.time < ? OR r.id < ?)");
       params.push(q.before.time, q.before.rid);
@@ -824,7 +828,7 @@ export class SqliteStore implements Store {
 
   private rowsStatement(where: string[]): StatementSync {
     return this.db.prepare(`SELECT r.id AS rid, r.time, r.offset, r.host, r.queue_id, r.message_id, r.sender, r.recipient, r.status, r.dsn,
-      r.relay, r.detail, r.client_ip, r.size, r.subject, r.orig_to, r.message
+      r.relay, r.detail, r.client_ip, r.size, r.subject, r.orig_to, r.message, r.delay
       FROM recipients r
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY r.time DESC, r.id DESC LIMIT ?`);
@@ -839,7 +843,7 @@ export class SqliteStore implements Store {
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
       messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,
       dsn: r.dsn, relay: r.relay, detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject,
-      origTo: r.orig_to, message: r.message, rid: r.rid,
+      origTo: r.orig_to, message: r.message, delay: r.delay, rid: r.rid,
     }));
   }
 

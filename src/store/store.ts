@@ -187,6 +187,8 @@ export interface TraceQuery {
   status?: CanonicalStatus[];
   since?: number;
   until?: number;
+  /** Only rows whose delivery took at least this many seconds (the MTA's delay: arrival to this attempt). */
+  minDelay?: number;
   limit?: number;
   /**
    * Only rows older than this one in the trace order (time, then row id, newest first): the
@@ -214,6 +216,8 @@ export interface TraceRow {
   origTo: string | null;
   /** The store's message id, for `show`. */
   message: number;
+  /** Seconds from the message's arrival to this recipient's last delivery attempt (Postfix delay=). */
+  delay: number | null;
   /** The store's recipient row id: rows of the same time are in its order (newest first). */
   rid: number;
 }

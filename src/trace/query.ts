@@ -26,6 +26,8 @@ export interface TraceQueryInput {
   status?: string;
   since?: string;
   until?: string;
+  /** A duration (30m, 2h) or seconds. */
+  minDelay?: string;
   limit?: string | number;
 }
 
@@ -93,6 +95,12 @@ export function buildTraceQuery(input: TraceQueryInput, now = Date.now()): Trace
     q.until = d !== undefined ? now - d : parseTime(input.until, "--until");
   }
   if (q.since !== undefined && q.until !== undefined && q.until < q.since) throw new UserError("--until is before --since");
+  if (input.minDelay !== undefined) {
+    const v = input.minDelay.trim();
+    const seconds = /^\d+(\.\d+)?$/.test(v) ? Number(v) : (parseDuration(v) ?? Number.NaN) / 1000;
+    if (!(seconds >= 0)) throw new UserError(`--min-delay must be a duration (90s, 30m, 2h) or seconds, not "${input.minDelay}"`);
+    q.minDelay = seconds;
+  }
   const limit = input.limit === undefined ? DEFAULT_LIMIT : Number(input.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a positive whole number, not "${input.limit}"`);
   if (limit > MAX_LIMIT) throw new UserError(`--limit ${limit} is more than ${MAX_LIMIT.toLocaleString("en-US")} rows: for a longer export, mailtrace report --out FILE.csv writes every row`);

@@ -219,7 +219,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     ]);
     assert.equal((await trace("--recipient", "*@example.test", "--queue-id", sent.alias.queueId as string)).length, 2);
     const csv = await mailtrace(["trace", "--store", store, "--format", "csv", "--since", "2h", "--recipient", "team@example.test"]);
-    assert.match(csv.stdout.split(/\r?\n/)[0], /,subject,origTo,ref$/);
+    assert.match(csv.stdout.split(/\r?\n/)[0], /,subject,origTo,ref,delay$/);
     const text = await mailtrace(["show", "--store", store, "--lang", "en", sent.alias.queueId as string]);
     assert.match(text.stdout, /bob@example\.test {2}\[as sent to team@example\.test\] {2}delivered/);
   });

@@ -65,6 +65,7 @@ function reference(all: TraceRow[], q: TraceQuery): TraceRow[] {
     .filter((r) => (like(r.recipient ?? "", q.recipient) || (q.recipient !== undefined && like(r.origTo, q.recipient))) && like(r.sender, q.sender))
     .filter((r) => (q.clientIp === undefined || r.clientIp === q.clientIp) && (!q.status?.length || q.status.includes(r.status)))
     .filter((r) => (q.since === undefined || r.time >= q.since) && (q.until === undefined || r.time <= q.until))
+    .filter((r) => q.minDelay === undefined || (r.delay !== null && r.delay >= q.minDelay))
     .filter((r) => q.before === undefined || r.time < q.before.time || (r.time === q.before.time && r.rid < q.before.rid))
     .slice(0, q.limit ?? 1000);
 }
@@ -112,11 +113,11 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     // Every row, newest first, read without the summaries, its message's fields from the message
     // row (a trace reads the copies on the recipient row).
     const all: TraceRow[] = (db.prepare(`SELECT r.id, r.time, r.offset, m.host, m.queue_id, m.message_id, r.sender, r.recipient, r.status, r.dsn,
-      r.relay, r.detail, r.client_ip, m.size, m.subject, r.orig_to, r.message FROM recipients r JOIN messages m ON m.id = r.message
+      r.relay, r.detail, r.client_ip, m.size, m.subject, r.orig_to, r.message, r.delay FROM recipients r JOIN messages m ON m.id = r.message
       ORDER BY r.time DESC, r.id DESC`).all() as any[]).map((r) => ({
       time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id, messageId: r.message_id,
       sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status, dsn: r.dsn, relay: r.relay,
-      detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject, origTo: r.orig_to, message: r.message, rid: r.id,
+      detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject, origTo: r.orig_to, message: r.message, delay: r.delay, rid: r.id,
     }));
     const aliased = all.filter((r) => r.origTo !== null);
     assert.ok(aliased.length > 10, `${aliased.length} rows with an original recipient`);
@@ -158,6 +159,9 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
     // As originally addressed: the local part alone (`orig_to=<root>`), and with a status.
     queries.push({ recipient: { kind: "exact", value: (aliased[0].origTo as string).toUpperCase() }, since: 0 });
     queries.push({ recipient: { kind: "exact", value: aliased[aliased.length - 1].origTo as string }, status: ["delivered"], since: 0, limit: 30 });
+    // Slow deliveries (no block column: tested on the rows).
+    for (const d of [0, 1, 30, 600, 3600, 86400]) queries.push({ minDelay: d, since: 0, limit: 200 });
+    queries.push({ minDelay: 60, status: ["delivered"], recipient: { kind: "subdomain", value: "jp" }, since: 0, limit: 100_000 });
     // Pages: after a row (`before`), alone and with filters; rows of one second are many here.
     for (let i = 0; i < 7; i++) {
       const r = pick(i);

@@ -24,3 +24,13 @@ test("durations and the default 48 hour window", () => {
   assert.throws(() => buildTraceQuery({ since: "yesterday-ish" }, now), /neither a duration/);
   assert.throws(() => buildTraceQuery({ limit: "0" }, now), /positive/);
 });
+
+test("--min-delay: a duration or seconds; --limit at most 50,000 rows, with the way to more", () => {
+  assert.equal(buildTraceQuery({ minDelay: "30m" }).minDelay, 1800);
+  assert.equal(buildTraceQuery({ minDelay: "90" }).minDelay, 90);
+  assert.equal(buildTraceQuery({ minDelay: "1.5h" }).minDelay, 5400);
+  assert.throws(() => buildTraceQuery({ minDelay: "-5" }), /--min-delay must be a duration/);
+  assert.throws(() => buildTraceQuery({ minDelay: "soon" }), /--min-delay must be a duration/);
+  assert.equal(buildTraceQuery({ limit: "50000" }).limit, 50000);
+  assert.throws(() => buildTraceQuery({ limit: "50001" }), /mailtrace report --out/);
+});
