@@ -19,6 +19,7 @@ import { createServer as createTcpServer, isIP, type Server, type Socket } from 
 import { setTimeout as sleep } from "node:timers/promises";
 import { createServer as createTlsServer } from "node:tls";
 import { UserError } from "../core/errors.ts";
+import { hostPortText, isLoopback, parseHostPort } from "../core/host-port.ts";
 import type { Store } from "../store/store.ts";
 import { type FollowOptions, ingestInto } from "./follow.ts";
 import type { IngestSummary } from "./ingest.ts";
@@ -59,24 +60,16 @@ const MAX_CONNECTIONS = 512;
 
 /** `udp:[HOST:]PORT`, `tcp:...` or `tls:...` (IPv6 in brackets); HOST defaults to 127.0.0.1. */
 export function parseListen(spec: string): ListenAddress {
-  const m = /^(udp|tcp|tls):(?:(\[[0-9A-Fa-f:.]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(spec);
-  if (!m || Number(m[3]) > 65535) {
-    throw new UserError(`--listen ${spec}: expected udp:[HOST:]PORT, tcp:[HOST:]PORT or tls:[HOST:]PORT (e.g. tcp:127.0.0.1:5514)`);
-  }
-  const host = m[2] === undefined ? "127.0.0.1" : m[2].replace(/^\[|\]$/g, "");
-  return { transport: m[1] as Transport, host, port: Number(m[3]) };
+  const m = /^(udp|tcp|tls):(.*)$/.exec(spec);
+  const example = "udp:[HOST:]PORT, tcp:[HOST:]PORT or tls:[HOST:]PORT (e.g. tcp:127.0.0.1:5514)";
+  if (!m) throw new UserError(`--listen ${spec}: expected ${example}`);
+  const at = parseHostPort(m[2], "--listen", { host: "127.0.0.1" }, example);
+  return { transport: m[1] as Transport, ...at };
 }
 
 /** An address as `--listen` takes it (IPv6 in brackets). */
 export function addressText(a: ListenAddress): string {
-  return `${a.transport}:${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
-}
-
-/** Whether `host` names this machine only (127.0.0.0/8, ::1, localhost). */
-export function isLoopback(host: string): boolean {
-  if (host === "localhost" || host === "::1") return true;
-  if (isIP(host) === 4) return host.startsWith("127.");
-  return /^::ffff:127\./i.test(host);
+  return `${a.transport}:${hostPortText(a)}`;
 }
 
 /** The addresses refused before anything is bound: unauthenticated listeners off loopback, TLS without its files. */

@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename } from "node:path";
 import nodemailer from "nodemailer";
-import { UserError } from "../core/errors.ts";
+import { parseHostPort } from "../core/host-port.ts";
 import { type Lang, t } from "../i18n/index.ts";
 
 /** A CSV larger than this is not attached (mail systems refuse big messages). */
@@ -36,9 +36,7 @@ export interface ReportOutcome {
 
 /** `HOST[:PORT]` (IPv6 in brackets), port 25 by default. */
 export function parseRelay(spec: string): Relay {
-  const m = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]+)(?::(\d{1,5}))?$/.exec(spec.trim());
-  if (!m || (m[2] !== undefined && Number(m[2]) > 65535)) throw new UserError(`--smtp ${spec}: expected HOST[:PORT], e.g. 127.0.0.1:25`);
-  return { host: m[1].replace(/^\[|\]$/g, ""), port: m[2] === undefined ? 25 : Number(m[2]) };
+  return parseHostPort(spec, "--smtp", { port: 25 }, "HOST[:PORT], e.g. 127.0.0.1:25");
 }
 
 function sizeText(bytes: number): string {

@@ -8,6 +8,7 @@ import { demo } from "./demo.ts";
 import { domain } from "./domain.ts";
 import { refusal } from "./refusal.ts";
 import { trace } from "./trace.ts";
+import { web } from "./web.ts";
 
 /** The English catalogue: one section per module, merged. Codes are namespaced by module. */
-export const en: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...refusal, ...headers, ...demo };
+export const en: Catalogue = { ...common, ...bounce, ...bouncereport, ...address, ...domain, ...trace, ...refusal, ...headers, ...demo, ...web };

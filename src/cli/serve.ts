@@ -1,0 +1,66 @@
+/** `mailtrace serve`: the HTTP API and the web console over the store (src/web/). */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { UserError } from "../core/errors.ts";
+import { hostPortText, isLoopback, parseHostPort } from "../core/host-port.ts";
+import { resolveLang, t } from "../i18n/index.ts";
+import { defaultStoreUrl, openStore } from "../store/open.ts";
+import { buildServer } from "../web/server.ts";
+
+/** A token shorter than this is refused: it would be guessed. */
+const MIN_TOKEN = 16;
+
+function readFile(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    throw new UserError(`${flag} ${path}: cannot read the file`);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the HTTP API (/api/trace, /api/show/KEY) and the web console over the store")
+    .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
+    .option("--listen <[host:]port>", "where to listen (any address but loopback needs --token-file)", "127.0.0.1:8025")
+    .option("--token-file <file>", "a file whose first line is the token every /api/ request must bring (Authorization: Bearer TOKEN); or MAILTRACE_TOKEN")
+    .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM)")
+    .option("--tls-key <file>", "and its private key (PEM)")
+    .option("--lang <lang>", "ja or en: explanations when a request names no lang (default: from the locale)")
+    .action(async (opts: { store?: string; listen: string; tokenFile?: string; tlsCert?: string; tlsKey?: string; lang?: string }) => {
+      const lang = resolveLang(opts.lang);
+      const at = parseHostPort(opts.listen, "--listen", { host: "127.0.0.1" }, "[HOST:]PORT, e.g. 127.0.0.1:8025");
+      const token = opts.tokenFile !== undefined ? readFile("--token-file", opts.tokenFile).toString("utf8").split(/\r?\n/)[0].trim() : process.env.MAILTRACE_TOKEN?.trim() || undefined;
+      if (token !== undefined && token.length < MIN_TOKEN) throw new UserError(`the token must be at least ${MIN_TOKEN} characters (e.g. openssl rand -hex 32)`);
+      if (!isLoopback(at.host) && token === undefined) {
+        throw new UserError(`--listen ${hostPortText(at)} would show mail logs to anyone who can reach it: listen on 127.0.0.1, or give --token-file (and --tls-cert/--tls-key)`);
+      }
+      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UserError("--tls-cert and --tls-key go together");
+      const tls = opts.tlsCert && opts.tlsKey ? { cert: readFile("--tls-cert", opts.tlsCert), key: readFile("--tls-key", opts.tlsKey) } : undefined;
+      const store = await openStore(defaultStoreUrl(opts.store));
+      const app = buildServer(store, { token, lang, tls });
+      try {
+        await app.listen({ host: at.host, port: at.port });
+      } catch (err) {
+        await store.close();
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new UserError(`--listen ${hostPortText(at)}: ${code === "EADDRINUSE" ? "the port is in use" : (err as Error).message}`);
+      }
+      const addr = app.server.address();
+      const port = typeof addr === "object" && addr ? addr.port : at.port;
+      const url = `${tls ? "https" : "http"}://${hostPortText({ host: at.host, port })}/`;
+      process.stderr.write(`${t(lang, "web.serving", { url, store: store.url })}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          resolve();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+      await app.close();
+      await store.close();
+    });
+}

@@ -1,0 +1,134 @@
+/**
+ * `mailtrace serve`: the HTTP API (and the console page, console.ts) over a store, with Fastify.
+ *
+ *   GET /api/trace?recipient=*@example.co.jp&since=7d&status=failed,pending&explain=1&limit=100
+ *       -> { rows: [...], next: CURSOR | null }   rows as `trace --format json` prints them
+ *   GET /api/trace?...&before=CURSOR              -> the next page (newest first, no row twice)
+ *   GET /api/show/KEY                             -> as `show --format json` (404 if not stored)
+ *   GET /api/health                               -> { ok: true, store }
+ *
+ * The query parameters are trace's options by the same names (`message-id`, `queue-id`,
+ * `client-ip`, `min-delay` with dashes). Errors are `{ error }` with 400, 401 or 404.
+ *
+ * Mail logs are personal data: the server listens on 127.0.0.1 unless told otherwise, and on
+ * any other address only with a token (`Authorization: Bearer TOKEN`, compared in constant
+ * time). Responses are never cached and never shared with other origins (no CORS).
+ */
+import { timingSafeEqual } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { TRACE_COLUMNS, explainColumns, traceQueryOf } from "../cli/trace.ts";
+import { showJson } from "../cli/show.ts";
+import { rowsAsObjects } from "../cli/output.ts";
+import { UserError } from "../core/errors.ts";
+import { isLang, type Lang, t } from "../i18n/index.ts";
+import type { Store, TraceQuery } from "../store/store.ts";
+import { consolePage } from "./console.ts";
+
+export interface ServerOptions {
+  /** Required of every request when set. */
+  token?: string;
+  /** The language of explanations when a request names none (`lang=ja|en`). */
+  lang: Lang;
+  /** TLS, when both are given (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+/** A page's position: the last row's time and row id, as one opaque token. */
+export function encodeCursor(c: { time: number; rid: number }): string {
+  return Buffer.from(`${c.time}.${c.rid}`).toString("base64url");
+}
+
+export function decodeCursor(s: string): { time: number; rid: number } {
+  const m = /^(-?\d+)\.(\d+)$/.exec(Buffer.from(s, "base64url").toString("latin1"));
+  if (!m) throw new UserError("before: not a cursor this server gave (use the `next` of a page)");
+  return { time: Number(m[1]), rid: Number(m[2]) };
+}
+
+function one(v: unknown): string | undefined {
+  return Array.isArray(v) ? (v.length ? String(v[v.length - 1]) : undefined) : typeof v === "string" ? v : undefined;
+}
+
+/** The trace query of a request's parameters (the CLI's options, by their flag names). */
+export function queryOfParams(p: Record<string, unknown>): { query: TraceQuery; explain: boolean; lang?: Lang } {
+  const o: Record<string, string | undefined> = {
+    sender: one(p.sender), recipient: one(p.recipient), messageId: one(p["message-id"]), queueId: one(p["queue-id"]),
+    clientIp: one(p["client-ip"]), status: one(p.status), since: one(p.since), until: one(p.until), minDelay: one(p["min-delay"]),
+    limit: one(p.limit),
+  };
+  const query = traceQueryOf(o);
+  const before = one(p.before);
+  if (before) query.before = decodeCursor(before);
+  const lang = one(p.lang);
+  if (lang !== undefined && !isLang(lang)) throw new UserError(`lang: "${lang}" is not ja or en`);
+  return { query, explain: one(p.explain) === "1" || one(p.explain) === "true", lang: lang as Lang | undefined };
+}
+
+function sameToken(given: string, want: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(want);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function buildServer(store: Store, opts: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    // The console and the API answer small requests; a large body is never expected.
+    bodyLimit: 64 * 1024,
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+  } as Record<string, unknown>) as unknown as FastifyInstance;
+
+  app.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
+    reply.header("Cache-Control", "no-store");
+    reply.header("X-Content-Type-Options", "nosniff");
+    reply.header("Referrer-Policy", "no-referrer");
+    reply.header("X-Frame-Options", "DENY");
+    // The console page itself is public (it holds no data); everything under /api/ is not.
+    if (opts.token === undefined || !req.url.startsWith("/api/")) return;
+    const auth = req.headers.authorization ?? "";
+    const given = /^Bearer (.+)$/.exec(auth)?.[1];
+    if (given === undefined || !sameToken(given, opts.token)) {
+      reply.code(401).header("WWW-Authenticate", 'Bearer realm="mailtrace"').send({ error: "a token is required (Authorization: Bearer TOKEN)" });
+    }
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof UserError) return reply.code(400).send({ error: err.message });
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
+    return reply.code(500).send({ error: "internal error" });
+  });
+  app.setNotFoundHandler((_req: FastifyRequest, reply: FastifyReply) => reply.code(404).send({ error: "no such path" }));
+
+  app.get("/api/health", async () => ({ ok: true, store: store.url }));
+
+  app.get("/api/trace", async (req: FastifyRequest) => {
+    const { query, explain, lang } = queryOfParams(req.query as Record<string, unknown>);
+    const limit = query.limit ?? 1000;
+    // One row more than asked says whether there is a next page.
+    const rows = await store.trace({ ...query, limit: limit + 1 });
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const columns = explain ? [...TRACE_COLUMNS, ...explainColumns(rows, lang ?? opts.lang)] : TRACE_COLUMNS;
+    const last = rows[rows.length - 1];
+    return { rows: rowsAsObjects(rows, columns), next: more && last ? encodeCursor(last) : null };
+  });
+
+  app.get("/api/show/:key", async (req: FastifyRequest, reply: FastifyReply) => {
+    const { key } = req.params as { key: string };
+    const langParam = one((req.query as Record<string, unknown>).lang);
+    const lang = langParam !== undefined && isLang(langParam) ? langParam : opts.lang;
+    const r = await store.show(key);
+    if (!r.messages.length) return reply.code(404).send({ error: t(lang, "trace.not-found", { key }) });
+    return showJson(r, lang);
+  });
+
+  app.get("/", async (req: FastifyRequest, reply: FastifyReply) => {
+    const langParam = one((req.query as Record<string, unknown>).lang);
+    const accepted = req.headers["accept-language"]?.trim().toLowerCase();
+    const lang = langParam !== undefined && isLang(langParam) ? langParam : accepted?.startsWith("ja") ? "ja" : accepted?.startsWith("en") ? "en" : opts.lang;
+    const page = consolePage(lang, opts.token !== undefined);
+    reply.header("Content-Security-Policy", `default-src 'none'; script-src 'nonce-${page.nonce}'; style-src 'nonce-${page.nonce}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`);
+    return reply.type("text/html; charset=utf-8").send(page.html);
+  });
+
+  return app;
+}

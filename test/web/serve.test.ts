@@ -1,0 +1,166 @@
+/**
+ * `mailtrace serve`: the HTTP API answers as the CLI does (trace rows, pages through `next`,
+ * show), errors are JSON with 400/404, a token guards /api/ when given and is required off
+ * loopback, and the console page, run in Debian's Chromium, searches, opens a row and writes
+ * hostile log text as text.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { writePostfixLog } from "../../src/demo/postfix-log.ts";
+import { MAILTRACE, mailtrace } from "../support/cli.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const TOKEN = "0123456789abcdef0123456789abcdef";
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<number | null>;
+}
+
+async function serve(args: string[]): Promise<Server> {
+  const child = spawn(MAILTRACE, ["serve", "--listen", "0", "--lang", "en", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  child.stderr?.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", r));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
+    if (m) return { child, base: m[1], exited };
+    if (child.exitCode !== null || Date.now() > deadline) assert.fail(`serve did not start: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function stop(s: Server | undefined): Promise<void> {
+  if (!s || s.child.exitCode !== null) return;
+  s.child.kill("SIGTERM");
+  assert.equal(await s.exited, 0, "SIGTERM ends it cleanly");
+}
+
+/** The page as Chromium has it once its script has run (searches and a row opened). */
+function dumpDom(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(CHROMIUM, ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000", "--dump-dom", url], { timeout: 60_000, maxBuffer: 64 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}
+
+// A refusal whose reply holds markup, as a hostile client's address can make Postfix log it.
+const HOSTILE = "Dec  1 09:00:00 mx1 postfix/smtpd[7]: NOQUEUE: reject: RCPT from evil.example[203.0.113.66]: 550 5.1.1 <x@example.jp>: Recipient address rejected: <img src=x onerror=alert(1)><script>alert(2)</script>; from=<a@evil.example> to=<x@example.jp> proto=ESMTP helo=<evil.example>\n";
+
+describe("mailtrace serve", { timeout: 180_000 }, () => {
+  let dir: string;
+  let store: string;
+  let since: string;
+  let server: Server | undefined;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "mailtrace-serve-"));
+    const log = join(dir, "mail.log");
+    await writePostfixLog(log, { start: Date.UTC(2026, 10, 25), lines: 30_000, seed: 5, meanGapSeconds: (6 * 86400) / (30_000 / 10.4) });
+    writeFileSync(join(dir, "hostile.log"), HOSTILE);
+    store = `sqlite:${join(dir, "t.db")}`;
+    const r = await mailtrace(["ingest", "--store", store, "--year", "2026", "--tz", "UTC", log, join(dir, "hostile.log")]);
+    assert.equal(r.code, 0, r.stderr);
+    since = "2026-11-20T00:00:00Z";
+    server = await serve(["--store", store]);
+  });
+  after(async () => {
+    await stop(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers /api/trace as trace --format json does, and its pages through `next` hold every row once, in order", async () => {
+    const s = server as Server;
+    for (const q of [`since=${since}&status=failed,pending&explain=1&lang=ja`, `since=${since}&recipient=*.co.jp&min-delay=1`]) {
+      const params = new URLSearchParams(q);
+      const flags = [...params].flatMap(([k, v]) => (k === "explain" ? ["--explain"] : [`--${k}`, v]));
+      const cli = JSON.parse((await mailtrace(["trace", "--store", store, "--format", "json", "--limit", "50000", ...flags])).stdout);
+      assert.ok(cli.length > 300, `${q}: ${cli.length} rows`);
+      const paged: unknown[] = [];
+      let next: string | null = null;
+      let pages = 0;
+      do {
+        const r = await fetch(`${s.base}/api/trace?${q}&limit=137${next ? `&before=${next}` : ""}`);
+        assert.equal(r.status, 200);
+        assert.equal(r.headers.get("cache-control"), "no-store");
+        const page = (await r.json()) as { rows: unknown[]; next: string | null };
+        paged.push(...page.rows);
+        next = page.next;
+        pages++;
+      } while (next);
+      assert.ok(pages > 2, `${pages} pages`);
+      assert.deepEqual(paged, cli, q);
+    }
+  });
+
+  it("answers /api/show/KEY as show --format json does; errors are JSON with 400 and 404", async () => {
+    const s = server as Server;
+    const [row] = ((await (await fetch(`${s.base}/api/trace?since=${since}&status=failed&limit=1`)).json()) as { rows: { ref: string }[] }).rows;
+    const cli = JSON.parse((await mailtrace(["show", "--store", store, "--format", "json", "--lang", "ja", row.ref])).stdout);
+    assert.deepEqual(await (await fetch(`${s.base}/api/show/${row.ref}?lang=ja`)).json(), cli);
+    for (const [path, code, error] of [
+      ["/api/trace?since=someday", 400, /--since: "someday" is neither a duration/],
+      ["/api/trace?limit=60000", 400, /mailtrace report/],
+      ["/api/trace?before=bm9wZQ", 400, /not a cursor/],
+      ["/api/show/NOSUCHQUEUEID", 404, /No message with queue ID or Message-ID NOSUCHQUEUEID/],
+      ["/api/nothing", 404, /no such path/],
+    ] as [string, number, RegExp][]) {
+      const r = await fetch(s.base + path);
+      assert.equal(r.status, code, path);
+      assert.match(((await r.json()) as { error: string }).error, error, path);
+    }
+  });
+
+  it("with a token: /api/ answers only to it (401 otherwise), the console page to anyone; off loopback a token is required", async () => {
+    const file = join(dir, "token");
+    writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
+    const guarded = await serve(["--store", store, "--token-file", file]);
+    try {
+      const url = `${guarded.base}/api/trace?since=${since}&limit=1`;
+      assert.equal((await fetch(url)).status, 401);
+      assert.equal((await fetch(url, { headers: { Authorization: `Bearer ${TOKEN.replace(/.$/, "0")}` } })).status, 401);
+      assert.equal((await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } })).status, 200);
+      assert.equal((await fetch(`${guarded.base}/`)).status, 200);
+    } finally {
+      await stop(guarded);
+    }
+    for (const [args, want] of [
+      [["--listen", "0.0.0.0:0"], /would show mail logs to anyone/],
+      [["--listen", "0.0.0.0:0", "--token-file", join(dir, "short")], /cannot read the file/],
+      [["--listen", "nohost:"], /expected \[HOST:\]PORT/],
+    ] as [string[], RegExp][]) {
+      const r = await mailtrace(["serve", "--store", store, ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, want);
+      assert.equal(r.stderr.trim().split("\n").length, 1);
+    }
+    writeFileSync(join(dir, "short"), "secret\n");
+    const short = await mailtrace(["serve", "--store", store, "--token-file", join(dir, "short")]);
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /at least 16 characters/);
+  });
+
+  it("the console in Chromium: a search from the address, a row opened, in Japanese; log text stays text", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)` }, async () => {
+    const s = server as Server;
+    const rows = ((await (await fetch(`${s.base}/api/trace?since=${since}&status=failed&limit=50000`)).json()) as { rows: { ref: string }[] }).rows;
+    const ref = rows.find((r) => /^[0-9A-F]+$/.test(r.ref))?.ref as string;
+    const shown = (await (await fetch(`${s.base}/api/show/${ref}`)).json()) as { events: { text: string }[] };
+    const dom = await dumpDom(`${s.base}/?since=${encodeURIComponent(since)}&status=failed&explain=1&show=${ref}&lang=ja`);
+    assert.match(dom, /<html lang="ja">/);
+    assert.match(dom, /<button type="submit">検索<\/button>/);
+    assert.match(dom, new RegExp(`<p id="status" role="status">${Math.min(200, rows.length)} 行${rows.length > 200 ? " \\+" : ""}</p>`));
+    assert.equal(dom.match(/<tr data-ref=/g)?.length, Math.min(200, rows.length));
+    assert.match(dom, new RegExp(`<h2>メッセージ ${ref}</h2>`));
+    const first = shown.events[0].text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    assert.ok(dom.includes(first), "the timeline holds the message's first line");
+    assert.match(dom, /<div class="why">[a-z]+ \/ (sender|recipient|us|recipient-admin)[^<]*: /, "why each did not arrive, in the row");
+    // The refusal with markup in its reply: written as text, never run or parsed as HTML.
+    const hostile = await dumpDom(`${s.base}/?since=2026-12-01T00:00:00Z&until=2026-12-01T23:59:59Z&lang=en`);
+    assert.match(hostile, /&lt;img src=x onerror=alert\(1\)&gt;&lt;script&gt;alert\(2\)&lt;\/script&gt;/);
+    assert.doesNotMatch(hostile, /<img src="?x/);
+  });
+});
