@@ -23,11 +23,31 @@ const PAGE_ROWS = 5000;
 /** So that Excel (which reads a CSV without it in the system's code page, Shift_JIS in Japan) reads UTF-8. */
 const BOM = "\uFEFF";
 
-interface WriteOptions {
+export interface WriteOptions {
   lang: Lang;
   explain: boolean;
   bom: boolean;
   onRows?: (rows: number) => void;
+}
+
+/**
+ * Every row of `query` as CSV text, page by page (the header first): what a report file holds,
+ * and what `serve` streams at /api/trace.csv.
+ */
+export async function* reportCsv(store: Store, query: TraceQuery, opts: WriteOptions): AsyncGenerator<string> {
+  const columns = opts.explain ? [...TRACE_COLUMNS, ...explainColumns([], opts.lang)] : TRACE_COLUMNS;
+  yield (opts.bom ? BOM : "") + csvHeader(columns);
+  let rows = 0;
+  let before: TraceQuery["before"];
+  for (;;) {
+    const page: TraceRow[] = await store.trace({ ...query, limit: PAGE_ROWS, before });
+    if (!page.length) return;
+    yield csvLines(page, opts.explain ? [...TRACE_COLUMNS, ...explainColumns(page, opts.lang)] : columns);
+    rows += page.length;
+    opts.onRows?.(rows);
+    const last = page[page.length - 1];
+    before = { time: last.time, rid: last.rid };
+  }
 }
 
 /** Writes every row of `query` to `path` (through `path`.part); the row count. */
@@ -36,22 +56,9 @@ export async function writeReport(store: Store, query: TraceQuery, path: string,
   const fd = openSync(part, "w", 0o600);
   let rows = 0;
   try {
-    const write = (s: string) => {
-      const b = Buffer.from(s, "utf8");
+    for await (const text of reportCsv(store, query, { ...opts, onRows: (n) => { rows = n; opts.onRows?.(n); } })) {
+      const b = Buffer.from(text, "utf8");
       for (let off = 0; off < b.length; ) off += writeSync(fd, b, off);
-    };
-    let columns = TRACE_COLUMNS;
-    if (opts.explain) columns = [...TRACE_COLUMNS, ...explainColumns([], opts.lang)];
-    write((opts.bom ? BOM : "") + csvHeader(columns));
-    let before: TraceQuery["before"];
-    for (;;) {
-      const page: TraceRow[] = await store.trace({ ...query, limit: PAGE_ROWS, before });
-      if (!page.length) break;
-      write(csvLines(page, opts.explain ? [...TRACE_COLUMNS, ...explainColumns(page, opts.lang)] : columns));
-      rows += page.length;
-      opts.onRows?.(rows);
-      const last = page[page.length - 1];
-      before = { time: last.time, rid: last.rid };
     }
   } finally {
     closeSync(fd);

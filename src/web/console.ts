@@ -92,6 +92,21 @@ const SCRIPT = `
   form.append(statuses);
   form.append(el("label", {}, T("web.explain"), el("input", { type: "checkbox", name: "explain", value: "1" })));
   form.append(el("button", { type: "submit" }, T("web.search")));
+  // Every row of the search as a file (the API streams it; fetched so that a token goes with it).
+  const csv = el("button", { type: "button", id: "csv" }, T("web.csv"));
+  csv.addEventListener("click", async () => {
+    try {
+      const r = await fetch("/api/trace.csv?" + query().toString(), { headers: headers() });
+      if (!r.ok) throw new Error(((await r.json().catch(() => ({}))).error) || r.statusText);
+      const a = el("a", { href: URL.createObjectURL(await r.blob()), download: "mailtrace.csv" });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (e) {
+      statusLine.textContent = T("web.error", { error: e.message });
+    }
+  });
+  form.append(csv);
   more.textContent = T("web.more");
   table.tHead.append(el("tr", {}, ...["web.col.time", "web.col.queue", "web.col.sender", "web.col.recipient", "web.col.status", "web.col.detail"].map((k) => el("th", {}, T(k)))));
 

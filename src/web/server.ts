@@ -4,6 +4,7 @@
  *   GET /api/trace?recipient=*@example.co.jp&since=7d&status=failed,pending&explain=1&limit=100
  *       -> { rows: [...], next: CURSOR | null }   rows as `trace --format json` prints them
  *   GET /api/trace?...&before=CURSOR              -> the next page (newest first, no row twice)
+ *   GET /api/trace.csv?...                        -> every row as CSV (as `mailtrace report` writes it)
  *   GET /api/show/KEY                             -> as `show --format json` (404 if not stored)
  *   GET /api/health                               -> { ok: true, store }
  *
@@ -15,8 +16,10 @@
  * time). Responses are never cached and never shared with other origins (no CORS).
  */
 import { timingSafeEqual } from "node:crypto";
+import { Readable } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { TRACE_COLUMNS, explainColumns, traceQueryOf } from "../cli/trace.ts";
+import { reportCsv } from "../cli/report.ts";
 import { showJson } from "../cli/show.ts";
 import { rowsAsObjects } from "../cli/output.ts";
 import { UserError } from "../core/errors.ts";
@@ -110,6 +113,14 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     const columns = explain ? [...TRACE_COLUMNS, ...explainColumns(rows, lang ?? opts.lang)] : TRACE_COLUMNS;
     const last = rows[rows.length - 1];
     return { rows: rowsAsObjects(rows, columns), next: more && last ? encodeCursor(last) : null };
+  });
+
+  // Every row of the search as CSV (as `mailtrace report` writes it), streamed page by page.
+  app.get("/api/trace.csv", async (req: FastifyRequest, reply: FastifyReply) => {
+    const { query, explain, lang } = queryOfParams(req.query as Record<string, unknown>);
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+    reply.type("text/csv; charset=utf-8").header("Content-Disposition", `attachment; filename="mailtrace-${stamp}.csv"`);
+    return reply.send(Readable.from(reportCsv(store, query, { lang: lang ?? opts.lang, explain, bom: true })));
   });
 
   app.get("/api/show/:key", async (req: FastifyRequest, reply: FastifyReply) => {

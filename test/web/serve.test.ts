@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -97,6 +97,20 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     }
   });
 
+  it("streams every row of a search as CSV at /api/trace.csv, as mailtrace report writes it", async () => {
+    const s = server as Server;
+    const out = join(dir, "report.csv");
+    const r = await mailtrace(["report", "--store", store, "--since", since, "--status", "delivered", "--explain", "--lang", "ja", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    const res = await fetch(`${s.base}/api/trace.csv?since=${since}&status=delivered&explain=1&lang=ja`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/csv; charset=utf-8/);
+    assert.match(res.headers.get("content-disposition") ?? "", /^attachment; filename="mailtrace-\d{8}T\d{6}\.csv"$/);
+    const body = Buffer.from(await res.arrayBuffer()).toString("utf8");
+    assert.ok(body.split("\r\n").length > 1000, "the rows of six days");
+    assert.equal(body, readFileSync(out, "utf8"));
+  });
+
   it("answers /api/show/KEY as show --format json does; errors are JSON with 400 and 404", async () => {
     const s = server as Server;
     const [row] = ((await (await fetch(`${s.base}/api/trace?since=${since}&status=failed&limit=1`)).json()) as { rows: { ref: string }[] }).rows;
@@ -151,7 +165,7 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     const shown = (await (await fetch(`${s.base}/api/show/${ref}`)).json()) as { events: { text: string }[] };
     const dom = await dumpDom(`${s.base}/?since=${encodeURIComponent(since)}&status=failed&explain=1&show=${ref}&lang=ja`);
     assert.match(dom, /<html lang="ja">/);
-    assert.match(dom, /<button type="submit">検索<\/button>/);
+    assert.match(dom, /<button type="submit">検索<\/button><button type="button" id="csv">全行を CSV で<\/button>/);
     assert.match(dom, new RegExp(`<p id="status" role="status">${Math.min(200, rows.length)} 行${rows.length > 200 ? " \\+" : ""}</p>`));
     assert.equal(dom.match(/<tr data-ref=/g)?.length, Math.min(200, rows.length));
     assert.match(dom, new RegExp(`<h2>メッセージ ${ref}</h2>`));

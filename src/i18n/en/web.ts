@@ -32,4 +32,5 @@ export const web: Record<string, string> = {
   "web.hint-pattern": "address, *@example.co.jp, *.example.co.jp or a * glob",
   "web.hint-since": "48h, 7d, or a time",
   "web.serving": "serving the console and the API at {url} (store {store}); Ctrl-C or SIGTERM ends",
+  "web.csv": "CSV of every row",
 };

@@ -32,4 +32,5 @@ export const web: Record<string, string> = {
   "web.hint-pattern": "アドレス、*@example.co.jp、*.example.co.jp、または * を含むパターン",
   "web.hint-since": "48h、7d、または日時",
   "web.serving": "コンソールと API を {url} で提供しています（ストア {store}）。Ctrl-C または SIGTERM で終了",
+  "web.csv": "全行を CSV で",
 };
