@@ -36,6 +36,9 @@ export interface ServerOptions {
   tls?: { cert: Buffer; key: Buffer };
 }
 
+/** The most rows one /api/trace page holds. */
+export const MAX_PAGE = 5000;
+
 /** A page's position: the last row's time and row id, as one opaque token. */
 export function encodeCursor(c: { time: number; rid: number }): string {
   return Buffer.from(`${c.time}.${c.rid}`).toString("base64url");
@@ -106,6 +109,9 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
   app.get("/api/trace", async (req: FastifyRequest) => {
     const { query, explain, lang } = queryOfParams(req.query as Record<string, unknown>);
     const limit = query.limit ?? 1000;
+    // A page is held in memory while it is written: a few large requests at once must not
+    // exhaust the server's heap. More rows come by pages, or all of them from /api/trace.csv.
+    if (limit > MAX_PAGE) throw new UserError(`limit ${limit} is more than ${MAX_PAGE.toLocaleString("en-US")} rows a page: go on with before=NEXT, or get every row from /api/trace.csv`);
     // One row more than asked says whether there is a next page.
     const rows = await store.trace({ ...query, limit: limit + 1 });
     const more = rows.length > limit;
