@@ -16,7 +16,7 @@
  * file's mark). Targets (issue 3): ingest >= 2x pflogsumm's lines/s, peak RSS < 500 MB and
  * every query p95 < 50 ms at 10M lines.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -184,6 +184,35 @@ async function main(): Promise<void> {
   }
   await store.close();
   console.log(`  worst p95 of the four with a target ${Math.max(...worst).toFixed(2)} ms (target < 50 ms at 10M lines)`);
+
+  // The same four through `mailtrace serve` (HTTP, JSON of up to 1,000 rows), as the console asks.
+  const server = spawn(join(ROOT, "bin/mailtrace"), ["serve", "--store", `sqlite:${db}`, "--listen", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+  let serverErr = "";
+  server.stderr.on("data", (d) => (serverErr += d));
+  const base = await new Promise<string>((resolveBase, fail) => {
+    const timer = setInterval(() => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(serverErr);
+      if (m) { clearInterval(timer); resolveBase(m[1]); }
+      else if (server.exitCode !== null) { clearInterval(timer); fail(new Error(`serve did not start: ${serverErr}`)); }
+    }, 50);
+  });
+  const param: Record<string, string> = { recipient: "recipient", messageId: "message-id", status: "status" };
+  console.log("");
+  console.log(`the same through the HTTP API (mailtrace serve, GET /api/trace, ${QUERIES} requests each after a warm-up; JSON of the rows):`);
+  for (const k of kinds.filter((x) => x.target !== false)) {
+    const url = (input: TraceQueryInput) => `${base}/api/trace?${new URLSearchParams(Object.entries(input).map(([key, v]) => [param[key] ?? key, String(v)] as [string, string]))}`;
+    for (const input of k.inputs.slice(0, 3)) await (await fetch(url(input))).arrayBuffer();
+    const ms: number[] = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const t0 = performance.now();
+      await (await fetch(url(k.inputs[i % k.inputs.length]))).arrayBuffer();
+      ms.push(performance.now() - t0);
+    }
+    ms.sort((a, b) => a - b);
+    console.log(`  ${k.name.padEnd(20)} p50 ${percentile(ms, 50).toFixed(2).padStart(7)} ms   p95 ${percentile(ms, 95).toFixed(2).padStart(7)} ms`);
+  }
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
 
   // As from cron: the log's first 99% ingested, then the last 1% appended and ingested again,
   // which reads on from the file's mark. (Reading it all again costs what the ingest above did.)
