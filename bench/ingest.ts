@@ -13,7 +13,8 @@
  * store.trace, as the CLI does) with values sampled from the log. Each round also runs
  * `ingest --dry-run` (reading, parsing and correlating alone: the floor under any store), and
  * the end times an ingest of the last 1% appended to the log (as from cron: reads on from the
- * file's mark). Targets (issue 3): ingest >= 2x pflogsumm's lines/s, peak RSS < 500 MB and
+ * file's mark), the four target queries go through `mailtrace serve` over HTTP as well, and a
+ * `mailtrace report` writes every row of the store as CSV (rows/s, peak RSS). Targets (issue 3): ingest >= 2x pflogsumm's lines/s, peak RSS < 500 MB and
  * every query p95 < 50 ms at 10M lines.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
