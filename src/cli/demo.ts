@@ -48,6 +48,7 @@ function hints(lang: Lang, rows: TraceRow[]): string[] {
     [`mailtrace trace --status pending --since 7d`, t(lang, "demo.try-pending")],
     [`mailtrace trace --status failed --format json`, t(lang, "demo.try-json")],
     [`mailtrace report --since 7d --out week.csv`, t(lang, "demo.try-report")],
+    [`mailtrace serve`, t(lang, "demo.try-serve")],
     [`mailtrace ingest /var/log/mail.log`, t(lang, "demo.try-own")],
   ];
   const width = Math.max(...lines.map(([c]) => c.length));

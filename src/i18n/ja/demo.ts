@@ -14,5 +14,6 @@ export const demo: Record<string, string> = {
   "demo.try-pending": "まだキューで再送を待っているメール(配送遅延)を確認する",
   "demo.try-json": "同じ結果を JSON で出力する(CSV は --format csv)",
   "demo.try-report": "1 週間分のすべての行を CSV ファイルに（Excel で開けます）。長い期間は --background --mail-to で",
+  "demo.try-serve": "同じ内容をブラウザで: http://127.0.0.1:8025/ の Web コンソール",
   "demo.try-own": "お手元のログを取り込む(通常のファイルまたは .gz。取り込み済みの行は重複しません)",
 };
