@@ -39,7 +39,14 @@ export function register(program: Command): void {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UserError("--tls-cert and --tls-key go together");
       const tls = opts.tlsCert && opts.tlsKey ? { cert: readFile("--tls-cert", opts.tlsCert), key: readFile("--tls-key", opts.tlsKey) } : undefined;
       const store = await openStore(defaultStoreUrl(opts.store));
-      const app = buildServer(store, { token, lang, tls });
+      let app: ReturnType<typeof buildServer>;
+      try {
+        app = buildServer(store, { token, lang, tls });
+      } catch (err) {
+        await store.close();
+        // Node's TLS refuses the files as they are (not PEM, or the key not the certificate's).
+        throw new UserError(`--tls-cert/--tls-key: ${(err as Error).message.split("\n")[0]}`);
+      }
       try {
         await app.listen({ host: at.host, port: at.port });
       } catch (err) {

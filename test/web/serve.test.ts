@@ -5,8 +5,9 @@
  * hostile log text as text.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -30,7 +31,7 @@ async function serve(args: string[]): Promise<Server> {
   const exited = new Promise<number | null>((r) => child.on("exit", r));
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(err);
+    const m = /(https?:\/\/127\.0\.0\.1:\d+)\//.exec(err);
     if (m) return { child, base: m[1], exited };
     if (child.exitCode !== null || Date.now() > deadline) assert.fail(`serve did not start: ${err}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -158,6 +159,30 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     const short = await mailtrace(["serve", "--store", store, "--token-file", join(dir, "short")]);
     assert.equal(short.code, 2);
     assert.match(short.stderr, /at least 16 characters/);
+  });
+
+  it("serves HTTPS with --tls-cert/--tls-key, and refuses files that are not PEM in one line", async () => {
+    execFileSync("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    const secure = await serve(["--store", store, "--tls-cert", join(dir, "cert.pem"), "--tls-key", join(dir, "key.pem")]);
+    try {
+      assert.match(secure.base, /^https:/);
+      const body = await new Promise<string>((resolve, reject) => {
+        httpsGet(`${secure.base}/api/health`, { ca: readFileSync(join(dir, "cert.pem")) }, (res) => {
+          let b = "";
+          res.on("data", (d) => (b += d));
+          res.on("end", () => resolve(b));
+        }).on("error", reject);
+      });
+      assert.deepEqual(JSON.parse(body), { ok: true, store });
+    } finally {
+      await stop(secure);
+    }
+    writeFileSync(join(dir, "junk.pem"), "not a certificate\n");
+    const bad = await mailtrace(["serve", "--store", store, "--listen", "0", "--tls-cert", join(dir, "junk.pem"), "--tls-key", join(dir, "junk.pem")]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /^mailtrace: --tls-cert\/--tls-key: .*PEM/);
+    assert.equal(bad.stderr.trim().split("\n").length, 1);
   });
 
   it("the console in Chromium, clicked through: the token, a search from the form, more rows, a row opened, the CSV", { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)` }, async () => {
