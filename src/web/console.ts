@@ -96,7 +96,7 @@ const SCRIPT = `
   const csv = el("button", { type: "button", id: "csv" }, T("web.csv"));
   csv.addEventListener("click", async () => {
     try {
-      const r = await fetch("/api/trace.csv?" + query().toString(), { headers: headers() });
+      const r = await fetch("/api/trace.csv?" + apiQuery().toString(), { headers: headers() });
       if (!r.ok) throw new Error(((await r.json().catch(() => ({}))).error) || r.statusText);
       const a = el("a", { href: URL.createObjectURL(await r.blob()), download: "mailtrace.csv" });
       document.body.append(a);
@@ -134,6 +134,12 @@ const SCRIPT = `
     if (form.elements.explain.checked) q.set("explain", "1");
     return q;
   };
+  // The API's explanations in the page's language.
+  const apiQuery = () => {
+    const q = query();
+    q.set("lang", D.lang);
+    return q;
+  };
   let next = null;
   let shown = 0;
   const addRows = (rows) => {
@@ -148,7 +154,7 @@ const SCRIPT = `
     shown += rows.length;
   };
   const search = async (after) => {
-    const q = query();
+    const q = apiQuery();
     q.set("limit", "200");
     if (after) q.set("before", after); else { body.replaceChildren(); shown = 0; detail.hidden = true; }
     statusLine.textContent = T("web.loading");
