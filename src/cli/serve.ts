@@ -1,11 +1,11 @@
 /** `mailtrace serve`: the HTTP API and the web console over the store (src/web/). */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { Command } from "commander";
-import { UserError } from "../core/errors.ts";
+import { describeError, UserError } from "../core/errors.ts";
 import { hostPortText, isLoopback, parseHostPort } from "../core/host-port.ts";
 import { resolveLang, t } from "../i18n/index.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
-import { buildServer } from "../web/server.ts";
+import { type AccessEntry, buildServer } from "../web/server.ts";
 
 /** A token shorter than this is refused: it would be guessed. */
 const MIN_TOKEN = 16;
@@ -27,8 +27,9 @@ export function register(program: Command): void {
     .option("--token-file <file>", "a file whose first line is the token every /api/ request must bring (Authorization: Bearer TOKEN); or MAILTRACE_TOKEN")
     .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM)")
     .option("--tls-key <file>", "and its private key (PEM)")
+    .option("--access-log <file>", "append one JSON line per API request (time, client, search, status) to this file (mode 0600)")
     .option("--lang <lang>", "ja or en: explanations when a request names no lang (default: from the locale)")
-    .action(async (opts: { store?: string; listen: string; tokenFile?: string; tlsCert?: string; tlsKey?: string; lang?: string }) => {
+    .action(async (opts: { store?: string; listen: string; tokenFile?: string; tlsCert?: string; tlsKey?: string; accessLog?: string; lang?: string }) => {
       const lang = resolveLang(opts.lang);
       const at = parseHostPort(opts.listen, "--listen", { host: "127.0.0.1" }, "[HOST:]PORT, e.g. 127.0.0.1:8025");
       const token = opts.tokenFile !== undefined ? readFile("--token-file", opts.tokenFile).toString("utf8").split(/\r?\n/)[0].trim() : process.env.MAILTRACE_TOKEN?.trim() || undefined;
@@ -38,10 +39,19 @@ export function register(program: Command): void {
       }
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UserError("--tls-cert and --tls-key go together");
       const tls = opts.tlsCert && opts.tlsKey ? { cert: readFile("--tls-cert", opts.tlsCert), key: readFile("--tls-key", opts.tlsKey) } : undefined;
+      let accessFd: number | undefined;
+      if (opts.accessLog !== undefined) {
+        try {
+          accessFd = openSync(opts.accessLog, "a", 0o600);
+        } catch (err) {
+          throw new UserError(`--access-log ${opts.accessLog}: ${describeError(err)}`);
+        }
+      }
+      const onAccess = accessFd === undefined ? undefined : (e: AccessEntry) => writeSync(accessFd as number, `${JSON.stringify(e)}\n`);
       const store = await openStore(defaultStoreUrl(opts.store));
       let app: ReturnType<typeof buildServer>;
       try {
-        app = buildServer(store, { token, lang, tls });
+        app = buildServer(store, { token, lang, tls, onAccess });
       } catch (err) {
         await store.close();
         // Node's TLS refuses the files as they are (not PEM, or the key not the certificate's).
@@ -69,5 +79,6 @@ export function register(program: Command): void {
       });
       await app.close();
       await store.close();
+      if (accessFd !== undefined) closeSync(accessFd);
     });
 }

@@ -34,6 +34,19 @@ export interface ServerOptions {
   lang: Lang;
   /** TLS, when both are given (PEM). */
   tls?: { cert: Buffer; key: Buffer };
+  /** Called once per /api/ request when it is answered: who asked what (the access log). */
+  onAccess?: (entry: AccessEntry) => void;
+}
+
+/** One answered /api/ request: searches of mail logs are personal data too, so they are kept. */
+export interface AccessEntry {
+  time: string;
+  remote: string;
+  method: string;
+  /** The path with its query: the search asked for. */
+  url: string;
+  status: number;
+  ms: number;
 }
 
 /** The most rows one /api/trace page holds. */
@@ -96,6 +109,17 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
       reply.code(401).header("WWW-Authenticate", 'Bearer realm="mailtrace"').send({ error: "a token is required (Authorization: Bearer TOKEN)" });
     }
   });
+
+  if (opts.onAccess) {
+    const onAccess = opts.onAccess;
+    app.addHook("onResponse", async (req: FastifyRequest, reply: FastifyReply) => {
+      if (!req.url.startsWith("/api/")) return;
+      onAccess({
+        time: new Date().toISOString(), remote: req.ip, method: req.method, url: req.url, status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      });
+    });
+  }
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof UserError) return reply.code(400).send({ error: err.message });

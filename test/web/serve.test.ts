@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -135,9 +135,10 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
   it("with a token: /api/ answers only to it (401 otherwise), the console page to anyone; off loopback a token is required", async () => {
     const file = join(dir, "token");
     writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
-    const guarded = await serve(["--store", store, "--token-file", file]);
+    const accessLog = join(dir, "access.log");
+    const guarded = await serve(["--store", store, "--token-file", file, "--access-log", accessLog]);
     try {
-      const url = `${guarded.base}/api/trace?since=${since}&limit=1`;
+      const url = `${guarded.base}/api/trace?since=${since}&limit=1&recipient=*@example.co.jp`;
       assert.equal((await fetch(url)).status, 401);
       assert.equal((await fetch(url, { headers: { Authorization: `Bearer ${TOKEN.replace(/.$/, "0")}` } })).status, 401);
       assert.equal((await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } })).status, 200);
@@ -145,6 +146,11 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     } finally {
       await stop(guarded);
     }
+    // Who asked for what, refused or not (the page itself is not logged).
+    const entries = readFileSync(accessLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { url: string; status: number; remote: string });
+    assert.deepEqual(entries.map((e) => [e.status, e.remote]), [[401, "127.0.0.1"], [401, "127.0.0.1"], [200, "127.0.0.1"]]);
+    assert.ok(entries.every((e) => e.url.includes("recipient=*@example.co.jp")), "the search is in each entry");
+    assert.equal(statSync(accessLog).mode & 0o777, 0o600);
     for (const [args, want] of [
       [["--listen", "0.0.0.0:0"], /would show mail logs to anyone/],
       [["--listen", "0.0.0.0:0", "--token-file", join(dir, "short")], /cannot read the file/],
