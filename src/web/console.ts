@@ -175,6 +175,14 @@ const SCRIPT = `
       const m = await get("/api/show/" + encodeURIComponent(ref) + "?" + lang);
       detail.replaceChildren(el("h2", {}, T("web.detail-title", { key: ref })), el("button", { type: "button", id: "close" }, T("web.close")));
       detail.querySelector("#close").addEventListener("click", () => { detail.hidden = true; });
+      // The queue entries of the trace: the message, its content-filter hops, the bounce it caused.
+      const entries = el("ul", { id: "messages" });
+      for (const x of m.messages) {
+        const link = x.link ? "  (" + T("web.link." + x.link.kind) + " ← " + (x.link.from || "?") + ")" : "";
+        const who = [x.sender !== null ? "from=<" + x.sender + ">" : "", x.clientIp ? "client=" + (x.clientHost || "") + "[" + x.clientIp + "]" : "", x.subject ? "subject: " + x.subject : ""].filter(Boolean).join("  ");
+        entries.append(el("li", {}, x.time + "  " + x.queueId + " @ " + x.host + link + (who ? "  " + who : "")));
+      }
+      detail.append(el("h3", {}, T("web.messages")), entries);
       detail.append(el("h3", {}, T("web.recipients")));
       const list = el("ul", { id: "recipients" });
       for (const x of m.recipients) {

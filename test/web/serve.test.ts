@@ -238,7 +238,7 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     const s = server as Server;
     const rows = ((await (await fetch(`${s.base}/api/trace?since=${since}&status=failed&limit=5000`)).json()) as { rows: { ref: string }[] }).rows;
     const ref = rows.find((r) => /^[0-9A-F]+$/.test(r.ref))?.ref as string;
-    const shown = (await (await fetch(`${s.base}/api/show/${ref}`)).json()) as { events: { text: string }[] };
+    const shown = (await (await fetch(`${s.base}/api/show/${ref}`)).json()) as { events: { text: string }[]; messages: { queueId: string; link: unknown }[] };
     const dom = await dumpDom(`${s.base}/?since=${encodeURIComponent(since)}&status=failed&explain=1&show=${ref}&lang=ja`);
     assert.match(dom, /<html lang="ja">/);
     assert.match(dom, /<button type="submit">検索<\/button><button type="button" id="csv">全行を CSV で<\/button>/);
@@ -247,6 +247,12 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     assert.match(dom, new RegExp(`<h2>メッセージ ${ref}</h2>`));
     const first = shown.events[0].text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     assert.ok(dom.includes(first), "the timeline holds the message's first line");
+    // Its queue entries: the message and what it is linked to (content-filter hop, bounce).
+    const entries = /<ul id="messages">(.*?)<\/ul>/s.exec(dom)?.[1] ?? "";
+    assert.equal(entries.match(/<li>/g)?.length, shown.messages.length);
+    assert.ok(shown.messages.length >= 2 && shown.messages.some((m) => m.link), `${ref} has linked entries`);
+    for (const m of shown.messages) assert.ok(entries.includes(m.queueId), m.queueId);
+    assert.match(entries, /\((中継元|通知の元|転送元) ← [0-9A-F]+\)/);
     assert.match(dom, /<div class="why">[a-z]+ \/ (sender|recipient|us|recipient-admin)[^<]*: [^<]*[\u3040-\u30ff\u4e00-\u9fff]/, "why each did not arrive, in the row, in the page's language");
     // The refusal with markup in its reply: written as text, never run or parsed as HTML.
     const hostile = await dumpDom(`${s.base}/?since=2026-12-01T00:00:00Z&until=2026-12-01T23:59:59Z&lang=en`);

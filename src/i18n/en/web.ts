@@ -33,4 +33,8 @@ export const web: Record<string, string> = {
   "web.hint-since": "48h, 7d, or a time",
   "web.serving": "serving the console and the API at {url} (store {store}); Ctrl-C or SIGTERM ends",
   "web.csv": "CSV of every row",
+  "web.messages": "Queue entries",
+  "web.link.relay": "passed on from",
+  "web.link.bounce": "notification of",
+  "web.link.forward": "forwarded from",
 };

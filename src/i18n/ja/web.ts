@@ -33,4 +33,8 @@ export const web: Record<string, string> = {
   "web.hint-since": "48h、7d、または日時",
   "web.serving": "コンソールと API を {url} で提供しています（ストア {store}）。Ctrl-C または SIGTERM で終了",
   "web.csv": "全行を CSV で",
+  "web.messages": "キューエントリ",
+  "web.link.relay": "中継元",
+  "web.link.bounce": "通知の元",
+  "web.link.forward": "転送元",
 };
