@@ -49,9 +49,10 @@ export function register(program: Command): void {
       }
       const onAccess = accessFd === undefined ? undefined : (e: AccessEntry) => writeSync(accessFd as number, `${JSON.stringify(e)}\n`);
       const store = await openStore(defaultStoreUrl(opts.store));
+      const allowedHosts = new Set<string>(); // filled once the port is bound
       let app: ReturnType<typeof buildServer>;
       try {
-        app = buildServer(store, { token, lang, tls, onAccess });
+        app = buildServer(store, { token, lang, tls, onAccess, hostAllowed: (host) => allowedHosts.has(host.toLowerCase()) });
       } catch (err) {
         await store.close();
         // Node's TLS refuses the files as they are (not PEM, or the key not the certificate's).
@@ -66,6 +67,11 @@ export function register(program: Command): void {
       }
       const addr = app.server.address();
       const port = typeof addr === "object" && addr ? addr.port : at.port;
+      // The names this server answers to without a token: its address, and loopback's names.
+      for (const h of [at.host, ...(isLoopback(at.host) ? ["127.0.0.1", "localhost", "::1"] : [])]) {
+        allowedHosts.add(hostPortText({ host: h, port }).toLowerCase());
+        if (port === (tls ? 443 : 80)) allowedHosts.add(h.includes(":") ? `[${h}]` : h);
+      }
       const url = `${tls ? "https" : "http"}://${hostPortText({ host: at.host, port })}/`;
       process.stderr.write(`${t(lang, "web.serving", { url, store: store.url })}\n`);
       await new Promise<void>((resolve) => {

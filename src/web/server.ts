@@ -34,6 +34,12 @@ export interface ServerOptions {
   lang: Lang;
   /** TLS, when both are given (PEM). */
   tls?: { cert: Buffer; key: Buffer };
+  /**
+   * Without a token: whether a request's Host header names this server. A page of another
+   * site whose name an attacker points at 127.0.0.1 (DNS rebinding) would otherwise read the
+   * API as its own origin.
+   */
+  hostAllowed?: (host: string) => boolean;
   /** Called once per /api/ request when it is answered: who asked what (the access log). */
   onAccess?: (entry: AccessEntry) => void;
 }
@@ -101,6 +107,9 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     reply.header("X-Content-Type-Options", "nosniff");
     reply.header("Referrer-Policy", "no-referrer");
     reply.header("X-Frame-Options", "DENY");
+    if (opts.token === undefined && opts.hostAllowed && !opts.hostAllowed(req.headers.host ?? "")) {
+      return reply.code(403).send({ error: "this server answers to its own address only (Host header)" });
+    }
     // The console page itself is public (it holds no data); everything under /api/ is not.
     if (opts.token === undefined || !req.url.startsWith("/api/")) return;
     const auth = req.headers.authorization ?? "";

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,6 +131,21 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
       assert.equal(r.status, code, path);
       assert.match(((await r.json()) as { error: string }).error, error, path);
     }
+  });
+
+  it("without a token, answers only requests addressed to itself (a rebound DNS name is refused)", async () => {
+    const s = server as Server;
+    const port = Number(new URL(s.base).port);
+    const status = (host: string) => new Promise<number>((resolve, reject) => {
+      httpGet({ host: "127.0.0.1", port, path: `/api/trace?since=${since}&limit=1`, headers: { Host: host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on("error", reject);
+    });
+    assert.equal(await status(`127.0.0.1:${port}`), 200);
+    assert.equal(await status(`localhost:${port}`), 200);
+    assert.equal(await status(`attacker.example:${port}`), 403);
+    assert.equal(await status("attacker.example"), 403);
   });
 
   it("with a token: /api/ answers only to it (401 otherwise), the console page to anyone; off loopback a token is required", async () => {
