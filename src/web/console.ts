@@ -57,7 +57,7 @@ fieldset { border: 1px solid #ccc; font-size: .8rem; } fieldset label { flex-dir
 button { padding: .4rem 1rem; }
 table { border-collapse: collapse; margin-top: 1rem; width: 100%; font-size: .85rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .3rem .4rem; text-align: left; vertical-align: top; }
-tbody tr { cursor: pointer; } tbody tr:hover { background: #f2f6fb; }
+tbody tr { cursor: pointer; } tbody tr:hover, tbody tr:focus { background: #f2f6fb; outline: 2px solid #1f3a5f; outline-offset: -2px; }
 td.status-failed { color: #b00020; font-weight: 600; } td.status-pending { color: #8a5a00; } td.status-delivered { color: #1b6e20; }
 #detail { margin-top: 1rem; border-top: 2px solid #1f3a5f; padding-top: .5rem; }
 #detail pre { white-space: pre-wrap; font-size: .8rem; background: #f7f7f7; padding: .5rem; }
@@ -148,7 +148,10 @@ const SCRIPT = `
       const tr = el("tr", { "data-ref": r.ref },
         el("td", {}, r.time), el("td", {}, r.ref), el("td", {}, r.sender || ""), el("td", {}, r.recipient || ""),
         el("td", { class: "status-" + r.status }, r.status + (r.dsn ? " " + r.dsn : "")), el("td", {}, r.detail || "", why));
+      // A row opens by click, or by Enter/Space for keyboard users.
+      tr.tabIndex = 0;
       tr.addEventListener("click", () => open(r.ref));
+      tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(r.ref); } });
       body.append(tr);
     }
     shown += rows.length;

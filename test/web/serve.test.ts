@@ -235,8 +235,12 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
       assert.equal(await page.locator("#rows tbody tr").count(), 400);
       const shownRecipients = await page.$$eval("#rows tbody tr td:nth-child(4)", (tds) => tds.map((td) => td.textContent));
       assert.deepEqual(shownRecipients, api.rows.map((r) => r.recipient), "the rows in the API's order, none twice");
+      // By keyboard: a row takes the focus and opens with Enter.
+      await page.focus("#rows tbody tr:nth-child(3)");
+      await page.keyboard.press("Enter");
+      await page.locator("#detail h2", { hasText: `Message ${api.rows[2].ref}` }).waitFor();
       await page.click(`#rows tbody tr:nth-child(250)`);
-      await page.waitForSelector("#detail:not([hidden]) #timeline");
+      await page.locator("#detail h2", { hasText: `Message ${api.rows[249].ref}` }).waitFor();
       assert.equal(await page.textContent("#detail h2"), `Message ${api.rows[249].ref}`);
       assert.ok(((await page.textContent("#timeline")) ?? "").includes(api.rows[249].ref), "the timeline of that message");
       const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
