@@ -13,18 +13,15 @@
  *   a stop, a crash or a busy store loses nothing that reached the spool, and a restart stores
  *   nothing twice.
  */
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { statSync, readFileSync } from "node:fs";
-import { createServer as createTcpServer, isIP, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createServer as createTlsServer } from "node:tls";
+import { Worker } from "node:worker_threads";
 import { UserError } from "../core/errors.ts";
 import { hostPortText, isLoopback, parseHostPort } from "../core/host-port.ts";
 import type { Store } from "../store/store.ts";
 import { type FollowOptions, ingestInto } from "./follow.ts";
 import type { IngestSummary } from "./ingest.ts";
-import { Spool } from "./spool.ts";
-import { FrameReader, MAX_MESSAGE, messageLine } from "./syslog-frames.ts";
+import type { TlsContext, WorkerRequest } from "./receive-worker.ts";
 
 export type Transport = "udp" | "tcp" | "tls";
 
@@ -55,9 +52,6 @@ export interface ReceiveSummary extends IngestSummary {
   received: number;
 }
 
-/** At most this many TCP/TLS connections at once (each sender keeps one open). */
-const MAX_CONNECTIONS = 512;
-
 /** `udp:[HOST:]PORT`, `tcp:...` or `tls:...` (IPv6 in brackets); HOST defaults to 127.0.0.1. */
 export function parseListen(spec: string): ListenAddress {
   const m = /^(udp|tcp|tls):(.*)$/.exec(spec);
@@ -87,28 +81,24 @@ export function checkListen(addrs: readonly ListenAddress[], tls: Partial<TlsFil
 /** Receives syslog on `opts.listen` and ingests it until `opts.signal` aborts; returns the totals. */
 export async function receiveSyslog(store: Store, opts: ReceiveOptions): Promise<ReceiveSummary> {
   checkListen(opts.listen, opts.tls);
-  const tlsContext = opts.tls && opts.listen.some((a) => a.transport === "tls") ? readTls(opts.tls) : undefined;
-  const spool = new Spool(opts.spool);
+  const tls = opts.tls && opts.listen.some((a) => a.transport === "tls") ? readTls(opts.tls) : undefined;
   const total: ReceiveSummary = {
     files: 0, lines: 0, events: 0, messages: 0, unparsed: 0, unparsedSamples: [], otherPrograms: 0, resumed: 0, unchanged: 0, errors: [],
     received: 0,
   };
-  const onLine = (line: string) => {
-    total.received++;
-    spool.append(line);
-  };
-  const listeners: Listener[] = [];
+  const receiver = new ReceiverThread();
   try {
-    for (const a of opts.listen) listeners.push(await listen(a, onLine, tlsContext));
-    opts.onListening?.(listeners.map((l) => l.bound));
+    const { bound } = await receiver.ask<{ bound: ListenAddress[] }>({ type: "start", listen: [...opts.listen], tls, spool: opts.spool });
+    opts.onListening?.(bound);
     const read = new Map<string, number>(); // segment -> its size when last read without an error
     const seen = new Set<string>(); // segments read at all (the summary's files)
     const pollMs = opts.pollMs ?? 2000;
     const ingestOpts: FollowOptions = { ...opts, fromStart: false };
     const look = async () => {
-      spool.flush();
+      const { segments } = await receiver.ask<{ segments: string[] }>({ type: "look" });
+      // After the flush: every segment closed by then was closed before this look began.
       const began = Date.now();
-      const sizes = new Map(spool.segments().map((p) => [p, sizeOf(p)]));
+      const sizes = new Map(segments.map((p) => [p, sizeOf(p)]));
       const changed = [...sizes].filter(([p, n]) => read.get(p) !== n).map(([p]) => p);
       if (changed.length) {
         const s = await ingestInto(store, changed, ingestOpts, total);
@@ -122,8 +112,9 @@ export async function receiveSyslog(store: Store, opts: ReceiveOptions): Promise
       }
       // Only segments every byte of which an ingest has read: closed before this look began,
       // and read then or unchanged since they were read.
-      const unread = new Set([...sizes].filter(([p, n]) => read.get(p) !== n).map(([p]) => p));
-      for (const p of spool.dropRead(began, unread)) {
+      const unread = [...sizes].filter(([p, n]) => read.get(p) !== n).map(([p]) => p);
+      const { dropped } = await receiver.ask<{ dropped: string[] }>({ type: "drop", since: began, unread });
+      for (const p of dropped) {
         read.delete(p);
         seen.delete(p);
       }
@@ -138,27 +129,55 @@ export async function receiveSyslog(store: Store, opts: ReceiveOptions): Promise
       await look();
     }
     // Stopped: no more lines are taken, the spool is written out and ingested a last time.
-    await Promise.all(listeners.map((l) => l.close()));
-    listeners.length = 0;
-    spool.close();
+    total.received = (await receiver.ask<{ received: number }>({ type: "stop" })).received;
     await look();
     return total;
   } finally {
-    await Promise.all(listeners.map((l) => l.close()));
-    spool.close();
+    await receiver.end();
   }
 }
 
-interface Listener {
-  bound: ListenAddress;
-  close(): Promise<void>;
+/** The receiver's thread (receive-worker.ts) and its questions and answers. */
+class ReceiverThread {
+  private readonly worker = new Worker(new URL("./receive-worker.ts", import.meta.url));
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private gone: Error | undefined;
+
+  constructor() {
+    this.worker.on("message", (m: { id: number; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) w.reject(new UserError(m.error));
+      else w.resolve(m);
+    });
+    const fail = (err: Error) => {
+      this.gone ??= new UserError(`the syslog receiver stopped: ${err.message}`);
+      for (const w of this.waiting.values()) w.reject(this.gone);
+      this.waiting.clear();
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => fail(new Error(`its thread ended (${code})`)));
+  }
+
+  ask<T>(m: DistributiveOmit<WorkerRequest, "id">): Promise<T> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...m, id });
+    });
+  }
+
+  /** Closes the listeners and the spool (if the thread still runs), then ends the thread. */
+  async end(): Promise<void> {
+    if (!this.gone) await this.ask({ type: "end" }).catch(() => undefined);
+    await this.worker.terminate();
+  }
 }
 
-interface TlsContext {
-  cert: Buffer;
-  key: Buffer;
-  ca: Buffer;
-}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function readTls(f: TlsFiles): TlsContext {
   const read = (flag: string, path: string) => {
@@ -179,83 +198,3 @@ function sizeOf(path: string): number {
   }
 }
 
-async function listen(a: ListenAddress, onLine: (line: string) => void, tls: TlsContext | undefined): Promise<Listener> {
-  try {
-    return a.transport === "udp" ? await listenUdp(a, onLine) : await listenStream(a, onLine, tls);
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "EADDRINUSE" ? "the port is in use" : code === "EACCES" ? "permission denied (ports below 1024 need root)" : (err as Error).message;
-    throw new UserError(`--listen ${addressText(a)}: ${why}`);
-  }
-}
-
-function listenUdp(a: ListenAddress, onLine: (line: string) => void): Promise<Listener> {
-  const socket: UdpSocket = createSocket({ type: isIP(a.host) === 6 ? "udp6" : "udp4", recvBufferSize: 4 << 20 });
-  socket.on("message", (msg) => {
-    const line = messageLine(msg.length > MAX_MESSAGE ? msg.subarray(0, MAX_MESSAGE) : msg);
-    if (line) onLine(line);
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("error", reject);
-    socket.bind(a.port, a.host, () => {
-      socket.off("error", reject);
-      socket.on("error", () => {}); // a bad datagram is not the end of the receiver
-      const port = socket.address().port;
-      let closed = false;
-      resolve({
-        bound: { ...a, port },
-        close: () => new Promise((done) => {
-          if (closed) return done();
-          closed = true;
-          socket.close(() => done());
-        }),
-      });
-    });
-  });
-}
-
-function listenStream(a: ListenAddress, onLine: (line: string) => void, tls: TlsContext | undefined): Promise<Listener> {
-  const sockets = new Set<Socket>();
-  const onConnection = (socket: Socket) => {
-    sockets.add(socket);
-    const frames = new FrameReader(onLine);
-    socket.on("data", (chunk: Buffer) => frames.push(chunk));
-    socket.on("error", () => socket.destroy());
-    socket.on("close", () => {
-      frames.end();
-      sockets.delete(socket);
-    });
-  };
-  const server: Server = a.transport === "tls"
-    ? createTlsServer({
-        ...(tls as TlsContext), requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2",
-      }, onConnection)
-    : createTcpServer(onConnection);
-  server.maxConnections = MAX_CONNECTIONS;
-  // A client refused by TLS (no certificate, or not the CA's) is dropped, not an error of ours.
-  server.on("tlsClientError", () => {});
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(a.port, a.host, () => {
-      server.off("error", reject);
-      const addr = server.address();
-      const port = typeof addr === "object" && addr ? addr.port : a.port;
-      let closing: Promise<void> | undefined;
-      resolve({
-        bound: { ...a, port },
-        close: () => {
-          closing ??= new Promise((done) => {
-            server.close(() => done());
-            // What the senders sent so far is in; their connections end here.
-            for (const s of sockets) s.end();
-            setTimeout(() => {
-              for (const s of sockets) s.destroy();
-            }, 1000).unref();
-          });
-          return closing;
-        },
-      });
-    });
-  });
-}

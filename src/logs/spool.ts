@@ -103,10 +103,15 @@ export class Spool {
     return dropped;
   }
 
-  /** Writes what is buffered, closes the current segment and lets the folder go. */
-  close(): void {
+  /** Writes what is buffered and closes the current segment (no more lines are coming). */
+  seal(): void {
     this.flush();
     this.closeSegment();
+  }
+
+  /** Seals the spool and lets the folder go. */
+  close(): void {
+    this.seal();
     if (!this.locked) return;
     unlinkSync(join(this.dir, "lock"));
     HELD.delete(resolve(this.dir));
