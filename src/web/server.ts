@@ -115,7 +115,8 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     const auth = req.headers.authorization ?? "";
     const given = /^Bearer (.+)$/.exec(auth)?.[1];
     if (given === undefined || !sameToken(given, opts.token)) {
-      reply.code(401).header("WWW-Authenticate", 'Bearer realm="mailtrace"').send({ error: "a token is required (Authorization: Bearer TOKEN)" });
+      // Returned: an async hook that has answered must say so, or the route would run too.
+      return reply.code(401).header("WWW-Authenticate", 'Bearer realm="mailtrace"').send({ error: "a token is required (Authorization: Bearer TOKEN)" });
     }
   });
 
