@@ -11,9 +11,11 @@ import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, describe, it, test } from "node:test";
 import { chromium } from "playwright-core";
 import { writePostfixLog } from "../../src/demo/postfix-log.ts";
+import { openStore } from "../../src/store/open.ts";
+import { buildServer } from "../../src/web/server.ts";
 import { MAILTRACE, mailtrace } from "../support/cli.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -279,4 +281,36 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     assert.match(hostile, /&lt;img src=x onerror=alert\(1\)&gt;&lt;script&gt;alert\(2\)&lt;\/script&gt;/);
     assert.doesNotMatch(hostile, /<img src="?x/);
   });
+});
+
+test("a request without the token never reaches the store (the hook answers, the route does not run)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mailtrace-serve-hook-"));
+  const real = await openStore(`sqlite:${join(dir, "t.db")}`);
+  let calls = 0;
+  const counted = new Proxy(real, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver);
+      if (key !== "trace" && key !== "show") return typeof v === "function" ? v.bind(target) : v;
+      return (...args: unknown[]) => {
+        calls++;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const app = buildServer(counted, { token: TOKEN, lang: "en" });
+  try {
+    for (const url of ["/api/trace?since=1h", "/api/show/4AB12C3D4E", "/api/trace.csv?since=1h"]) {
+      const r = await app.inject({ method: "GET", url });
+      assert.equal(r.statusCode, 401, url);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(calls, 0, "no store call for a refused request");
+    const ok = await app.inject({ method: "GET", url: "/api/trace?since=1h", headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(ok.statusCode, 200);
+    assert.equal(calls, 1);
+  } finally {
+    await app.close();
+    await real.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
