@@ -167,7 +167,7 @@ const SCRIPT = `
       next = page.next;
       more.hidden = !next;
       table.hidden = shown === 0;
-      statusLine.textContent = shown ? T("web.rows", { n: shown }) + (next ? " +" : "") : T("web.no-rows");
+      statusLine.textContent = shown ? T(next ? "web.rows-more" : "web.rows", { n: shown }) : T("web.no-rows");
     } catch (e) {
       statusLine.textContent = T("web.error", { error: e.message });
     }

@@ -18,6 +18,7 @@ export const web: Record<string, string> = {
   "web.loading": "Searching...",
   "web.error": "Error: {error}",
   "web.rows": "{n} rows",
+  "web.rows-more": "{n} rows shown; more match (More rows)",
   "web.col.time": "Time",
   "web.col.queue": "Queue",
   "web.col.sender": "Sender",

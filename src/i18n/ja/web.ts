@@ -18,6 +18,7 @@ export const web: Record<string, string> = {
   "web.loading": "検索しています…",
   "web.error": "エラー: {error}",
   "web.rows": "{n} 行",
+  "web.rows-more": "{n} 行を表示しています。ほかにも該当する行があります（さらに表示）",
   "web.col.time": "日時",
   "web.col.queue": "キュー",
   "web.col.sender": "差出人",
