@@ -181,7 +181,7 @@ const SCRIPT = `
       // The queue entries of the trace: the message, its content-filter hops, the bounce it caused.
       const entries = el("ul", { id: "messages" });
       for (const x of m.messages) {
-        const link = x.link ? "  (" + T("web.link." + x.link.kind) + " ← " + (x.link.from || "?") + ")" : "";
+        const link = x.link ? "  (" + T("web.link." + x.link.kind) + " " + (x.link.from || "?") + ")" : "";
         const who = [x.sender !== null ? "from=<" + x.sender + ">" : "", x.clientIp ? "client=" + (x.clientHost || "") + "[" + x.clientIp + "]" : "", x.subject ? "subject: " + x.subject : ""].filter(Boolean).join("  ");
         entries.append(el("li", {}, x.time + "  " + x.queueId + " @ " + x.host + link + (who ? "  " + who : "")));
       }
@@ -189,7 +189,7 @@ const SCRIPT = `
       detail.append(el("h3", {}, T("web.recipients")));
       const list = el("ul", { id: "recipients" });
       for (const x of m.recipients) {
-        const li = el("li", {}, (x.recipient || "-") + "  " + x.status + (x.dsn ? " " + x.dsn : "") + (x.detail ? "  (" + x.detail + ")" : ""));
+        const li = el("li", {}, x.queueId + "  " + (x.recipient || "-") + "  " + x.status + (x.dsn ? " " + x.dsn : "") + (x.detail ? "  (" + x.detail + ")" : ""));
         if (x.explanation) li.append(el("div", { class: "why" }, x.explanation.reason + ": " + x.explanation.summary));
         list.append(li);
       }
