@@ -47,6 +47,7 @@ function hints(lang: Lang, rows: TraceRow[]): string[] {
     ...(refused ? [[`mailtrace show ${refusalRef(refused.message)}`, t(lang, "demo.try-refusal")]] : []),
     [`mailtrace trace --status pending --since 7d`, t(lang, "demo.try-pending")],
     [`mailtrace trace --status failed --format json`, t(lang, "demo.try-json")],
+    [`mailtrace summary --status failed,pending`, t(lang, "demo.try-summary")],
     [`mailtrace report --since 7d --out week.csv`, t(lang, "demo.try-report")],
     [`mailtrace serve`, t(lang, "demo.try-serve")],
     [`mailtrace ingest /var/log/mail.log`, t(lang, "demo.try-own")],

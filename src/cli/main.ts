@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ register: (program: Command) => v
   trace: () => import("./trace.ts"),
   show: () => import("./show.ts"),
   report: () => import("./report.ts"),
+  summary: () => import("./summary.ts"),
   serve: () => import("./serve.ts"),
   bounce: () => import("./bounce.ts"),
   demo: () => import("./demo.ts"),

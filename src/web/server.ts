@@ -5,6 +5,7 @@
  *       -> { rows: [...], next: CURSOR | null }   rows as `trace --format json` prints them
  *   GET /api/trace?...&before=CURSOR              -> the next page (newest first, no row twice)
  *   GET /api/trace.csv?...                        -> every row as CSV (as `mailtrace report` writes it)
+ *   GET /api/summary?by=domain&groups=50&...       -> { rows, groups } as `summary --format json`
  *   GET /api/show/KEY                             -> as `show --format json` (404 if not stored)
  *   GET /api/health                               -> { ok: true, store }
  *
@@ -21,10 +22,12 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { TRACE_COLUMNS, explainColumns, traceQueryOf } from "../cli/trace.ts";
 import { reportCsv } from "../cli/report.ts";
 import { showJson } from "../cli/show.ts";
+import { summaryColumns } from "../cli/summary.ts";
 import { rowsAsObjects } from "../cli/output.ts";
 import { UserError } from "../core/errors.ts";
 import { isLang, type Lang, t } from "../i18n/index.ts";
 import type { Store, TraceQuery } from "../store/store.ts";
+import { SUMMARY_KEYS, type SummaryKey, summarize } from "../trace/summary.ts";
 import { consolePage } from "./console.ts";
 
 export interface ServerOptions {
@@ -161,6 +164,18 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
     reply.type("text/csv; charset=utf-8").header("Content-Disposition", `attachment; filename="mailtrace-${stamp}.csv"`);
     return reply.send(Readable.from(reportCsv(store, query, { lang: lang ?? opts.lang, explain, bom: true })));
+  });
+
+  // The search counted by destination domain (relay, sender domain, hour), as `mailtrace summary`.
+  app.get("/api/summary", async (req: FastifyRequest) => {
+    const params = req.query as Record<string, unknown>;
+    const by = (one(params.by) ?? "domain") as SummaryKey;
+    if (!(SUMMARY_KEYS as readonly string[]).includes(by)) throw new UserError(`by: expected one of ${SUMMARY_KEYS.join(", ")}`);
+    const groupsLimit = Number(one(params.groups) ?? 50);
+    if (!Number.isInteger(groupsLimit) || groupsLimit < 1 || groupsLimit > 1000) throw new UserError("groups: a whole number from 1 to 1000");
+    const { query } = queryOfParams({ ...params, limit: undefined });
+    const { rows, groups } = await summarize(store, query, by, groupsLimit);
+    return { rows, groups: rowsAsObjects(groups, summaryColumns(by)) };
   });
 
   app.get("/api/show/:key", async (req: FastifyRequest, reply: FastifyReply) => {

@@ -116,6 +116,15 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     assert.equal(body, readFileSync(out, "utf8"));
   });
 
+  it("answers /api/summary as summary --format json does", async () => {
+    const s = server as Server;
+    const cli = JSON.parse((await mailtrace(["summary", "--store", store, "--since", since, "--by", "relay", "--limit", "7", "--format", "json"])).stdout);
+    const api = (await (await fetch(`${s.base}/api/summary?since=${since}&by=relay&groups=7`)).json()) as { rows: number; groups: unknown[] };
+    assert.deepEqual(api.groups, cli);
+    assert.ok(api.rows > 1000);
+    assert.equal((await fetch(`${s.base}/api/summary?by=planet`)).status, 400);
+  });
+
   it("answers /api/show/KEY as show --format json does; errors are JSON with 400 and 404", async () => {
     const s = server as Server;
     const [row] = ((await (await fetch(`${s.base}/api/trace?since=${since}&status=failed&limit=1`)).json()) as { rows: { ref: string }[] }).rows;

@@ -15,5 +15,6 @@ export const demo: Record<string, string> = {
   "demo.try-json": "the same rows as JSON (or --format csv)",
   "demo.try-report": "every row of the week as a CSV file (opens in Excel); --background --mail-to for long ranges",
   "demo.try-serve": "the same in a browser: the web console at http://127.0.0.1:8025/",
+  "demo.try-summary": "which destinations fail or wait right now (the same search, counted by domain)",
   "demo.try-own": "your own log (plain or .gz; the store skips what it already has)",
 };

@@ -8,6 +8,7 @@ export const trace: Record<string, string> = {
   "trace.ingest-dry-run": " (dry run: nothing stored)",
   "trace.ingest-unparsed-line": "not understood: {line}",
   "trace.no-rows": "No messages match (default range: the last 48 hours; widen it with --since 7d).",
+  "trace.summary-rows": "{rows} rows counted in {groups} groups",
   "trace.more-rows": "The newest {n} rows are shown; more match: narrow the search, raise --limit (up to 50,000), or write every row to a file with mailtrace report --out FILE.csv.",
   "trace.not-found": "No message with queue ID or Message-ID {key} in the store.",
   "trace.show-message": "Message",

@@ -15,5 +15,6 @@ export const demo: Record<string, string> = {
   "demo.try-json": "同じ結果を JSON で出力する(CSV は --format csv)",
   "demo.try-report": "1 週間分のすべての行を CSV ファイルに（Excel で開けます）。長い期間は --background --mail-to で",
   "demo.try-serve": "同じ内容をブラウザで: http://127.0.0.1:8025/ の Web コンソール",
+  "demo.try-summary": "いま失敗・保留が多い宛先ドメイン（同じ検索をドメインごとに集計）",
   "demo.try-own": "お手元のログを取り込む(通常のファイルまたは .gz。取り込み済みの行は重複しません)",
 };

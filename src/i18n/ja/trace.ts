@@ -8,6 +8,7 @@ export const trace: Record<string, string> = {
   "trace.ingest-dry-run": "（試し読みのため、何も保存していません）",
   "trace.ingest-unparsed-line": "解析できなかった行: {line}",
   "trace.no-rows": "条件に合うメッセージはありません（既定の検索範囲は直近 48 時間です。--since 7d などで広げてください）。",
+  "trace.summary-rows": "{rows} 行を {groups} のグループに集計しました",
   "trace.more-rows": "新しい順に {n} 行を表示しました。ほかにも該当する行があります。条件を絞るか、--limit を増やす（最大 50,000）か、mailtrace report --out FILE.csv ですべての行をファイルに書き出してください。",
   "trace.not-found": "キュー ID または Message-ID が {key} のメッセージは保存されていません。",
   "trace.show-message": "メッセージ",
