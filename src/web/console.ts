@@ -30,6 +30,7 @@ export function consolePage(lang: Lang, needsToken: boolean): { html: string; no
 <main>
 <form id="search" autocomplete="off"></form>
 <p id="status" role="status"></p>
+<table id="summary" hidden><thead></thead><tbody></tbody></table>
 <table id="rows" hidden><thead></thead><tbody></tbody></table>
 <button id="more" type="button" hidden></button>
 <section id="detail" hidden></section>
@@ -107,6 +108,30 @@ const SCRIPT = `
     }
   });
   form.append(csv);
+  // The same search counted by destination domain: which destinations fail or wait.
+  const byDomain = el("button", { type: "button", id: "by-domain" }, T("web.by-domain"));
+  const summary = document.getElementById("summary");
+  byDomain.addEventListener("click", async () => {
+    try {
+      const q = apiQuery();
+      q.set("by", "domain");
+      q.set("groups", "20");
+      const s = await get("/api/summary?" + q.toString());
+      summary.tHead.replaceChildren(el("tr", {}, ...["web.col.domain", "web.col.total", "delivered", "pending", "failed", "web.col.problems", "web.col.last-problem"].map((k) => el("th", {}, k.startsWith("web.") ? T(k) : k))));
+      summary.tBodies[0].replaceChildren(...s.groups.map((g) => {
+        const tr = el("tr", { "data-domain": g.key }, el("td", {}, g.key), el("td", {}, g.total), el("td", {}, g.delivered), el("td", {}, g.pending),
+          el("td", { class: g.failed ? "status-failed" : "" }, g.failed), el("td", {}, g.problemShare),
+          el("td", {}, [g.lastProblemTime, g.lastProblemDsn, g.lastProblemDetail].filter(Boolean).join("  ")));
+        // A domain's row searches its recipients.
+        tr.addEventListener("click", () => { form.elements.recipient.value = "*@" + g.key; form.requestSubmit(); });
+        return tr;
+      }));
+      summary.hidden = false;
+    } catch (e) {
+      statusLine.textContent = T("web.error", { error: e.message });
+    }
+  });
+  form.append(byDomain);
   more.textContent = T("web.more");
   table.tHead.append(el("tr", {}, ...["web.col.time", "web.col.queue", "web.col.sender", "web.col.recipient", "web.col.status", "web.col.detail"].map((k) => el("th", {}, T(k)))));
 

@@ -254,6 +254,20 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
       await page.locator("#detail h2", { hasText: `Message ${api.rows[249].ref}` }).waitFor();
       assert.equal(await page.textContent("#detail h2"), `Message ${api.rows[249].ref}`);
       assert.ok(((await page.textContent("#timeline")) ?? "").includes(api.rows[249].ref), "the timeline of that message");
+      // Counted by domain; a domain's row searches its recipients.
+      await page.click("#by-domain");
+      await page.locator("#summary tbody tr").first().waitFor();
+      const summary = (await (await fetch(`${guarded.base}/api/summary?since=${since}&recipient=*.jp&status=delivered&by=domain&groups=20`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { groups: { key: string }[] };
+      assert.deepEqual(await page.$$eval("#summary tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-domain"))), summary.groups.map((g) => g.key));
+      await page.click(`#summary tbody tr:nth-child(2)`);
+      await page.waitForURL(new RegExp(`recipient=${encodeURIComponent(`*@${summary.groups[1].key}`).replace(/[*.]/g, "\\$&")}`));
+      await page.locator("#rows tbody tr").first().waitFor();
+      const domains = await page.$$eval("#rows tbody tr td:nth-child(4)", (tds) => tds.map((td) => td.textContent ?? ""));
+      assert.ok(domains.length > 0 && domains.every((d) => d.toLowerCase().endsWith(`@${summary.groups[1].key}`)), "the domain's rows");
+      // Back to the search of the CSV below.
+      await page.fill("input[name=recipient]", "*.jp");
+      await page.click("button[type=submit]");
+      await page.locator("#rows tbody tr").nth(199).waitFor();
       const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
       const saved = join(dir, "console.csv");
       await download.saveAs(saved);

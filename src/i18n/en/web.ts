@@ -38,4 +38,9 @@ export const web: Record<string, string> = {
   "web.link.relay": "passed on from",
   "web.link.bounce": "notification of",
   "web.link.forward": "forwarded from",
+  "web.by-domain": "Count by domain",
+  "web.col.domain": "Domain",
+  "web.col.total": "Rows",
+  "web.col.problems": "Failed or waiting",
+  "web.col.last-problem": "Newest problem",
 };

@@ -38,4 +38,9 @@ export const web: Record<string, string> = {
   "web.link.relay": "中継元",
   "web.link.bounce": "通知の元",
   "web.link.forward": "転送元",
+  "web.by-domain": "ドメインごとに集計",
+  "web.col.domain": "ドメイン",
+  "web.col.total": "行数",
+  "web.col.problems": "失敗・保留の割合",
+  "web.col.last-problem": "最新の問題",
 };
