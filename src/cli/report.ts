@@ -12,13 +12,11 @@ import type { Command } from "commander";
 import { describeError, UserError } from "../core/errors.ts";
 import { type Lang, resolveLang, t } from "../i18n/index.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
-import type { Store, TraceQuery, TraceRow } from "../store/store.ts";
+import type { Store, TraceQuery } from "../store/store.ts";
+import { tracePages } from "../trace/pages.ts";
 import { parseRelay, type ReportMail, sendReportMail } from "../trace/report-mail.ts";
 import { csvHeader, csvLines } from "./output.ts";
 import { explainColumns, TRACE_COLUMNS, traceQueryOf, withTraceFilters } from "./trace.ts";
-
-/** Rows read from the store at a time: a few MB of CSV. */
-const PAGE_ROWS = 5000;
 
 /** So that Excel (which reads a CSV without it in the system's code page, Shift_JIS in Japan) reads UTF-8. */
 const BOM = "\uFEFF";
@@ -38,15 +36,10 @@ export async function* reportCsv(store: Store, query: TraceQuery, opts: WriteOpt
   const columns = opts.explain ? [...TRACE_COLUMNS, ...explainColumns([], opts.lang)] : TRACE_COLUMNS;
   yield (opts.bom ? BOM : "") + csvHeader(columns);
   let rows = 0;
-  let before: TraceQuery["before"];
-  for (;;) {
-    const page: TraceRow[] = await store.trace({ ...query, limit: PAGE_ROWS, before });
-    if (!page.length) return;
+  for await (const page of tracePages(store, query)) {
     yield csvLines(page, opts.explain ? [...TRACE_COLUMNS, ...explainColumns(page, opts.lang)] : columns);
     rows += page.length;
     opts.onRows?.(rows);
-    const last = page[page.length - 1];
-    before = { time: last.time, rid: last.rid };
   }
 }
 

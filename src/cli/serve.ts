@@ -1,7 +1,7 @@
 /** `mailtrace serve`: the HTTP API and the web console over the store (src/web/). */
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { Command } from "commander";
-import { describeError, UserError } from "../core/errors.ts";
+import { describeError, readFlagFile, UserError } from "../core/errors.ts";
 import { hostPortText, isLoopback, parseHostPort } from "../core/host-port.ts";
 import { resolveLang, t } from "../i18n/index.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
@@ -9,14 +9,6 @@ import { type AccessEntry, buildServer } from "../web/server.ts";
 
 /** A token shorter than this is refused: it would be guessed. */
 const MIN_TOKEN = 16;
-
-function readFile(flag: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    throw new UserError(`${flag} ${path}: cannot read the file`);
-  }
-}
 
 export function register(program: Command): void {
   program
@@ -32,13 +24,13 @@ export function register(program: Command): void {
     .action(async (opts: { store?: string; listen: string; tokenFile?: string; tlsCert?: string; tlsKey?: string; accessLog?: string; lang?: string }) => {
       const lang = resolveLang(opts.lang);
       const at = parseHostPort(opts.listen, "--listen", { host: "127.0.0.1" }, "[HOST:]PORT, e.g. 127.0.0.1:8025");
-      const token = opts.tokenFile !== undefined ? readFile("--token-file", opts.tokenFile).toString("utf8").split(/\r?\n/)[0].trim() : process.env.MAILTRACE_TOKEN?.trim() || undefined;
+      const token = opts.tokenFile !== undefined ? readFlagFile("--token-file", opts.tokenFile).toString("utf8").split(/\r?\n/)[0].trim() : process.env.MAILTRACE_TOKEN?.trim() || undefined;
       if (token !== undefined && token.length < MIN_TOKEN) throw new UserError(`the token must be at least ${MIN_TOKEN} characters (e.g. openssl rand -hex 32)`);
       if (!isLoopback(at.host) && token === undefined) {
         throw new UserError(`--listen ${hostPortText(at)} would show mail logs to anyone who can reach it: listen on 127.0.0.1, or give --token-file (and --tls-cert/--tls-key)`);
       }
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UserError("--tls-cert and --tls-key go together");
-      const tls = opts.tlsCert && opts.tlsKey ? { cert: readFile("--tls-cert", opts.tlsCert), key: readFile("--tls-key", opts.tlsKey) } : undefined;
+      const tls = opts.tlsCert && opts.tlsKey ? { cert: readFlagFile("--tls-cert", opts.tlsCert), key: readFlagFile("--tls-key", opts.tlsKey) } : undefined;
       let accessFd: number | undefined;
       if (opts.accessLog !== undefined) {
         try {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * An error whose message is meant for the user as it is: the CLI prints it on one line
  * and exits non-zero, without a stack trace. Library code throws it for bad input
@@ -9,6 +11,15 @@ export class UserError extends Error {
     super(message);
     this.name = "UserError";
     this.exitCode = exitCode;
+  }
+}
+
+/** The bytes of a file a flag names; one it cannot read is the user's one-line error. */
+export function readFlagFile(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    throw new UserError(`${flag} ${path}: cannot read the file`);
   }
 }
 

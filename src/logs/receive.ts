@@ -13,10 +13,10 @@
  *   a stop, a crash or a busy store loses nothing that reached the spool, and a restart stores
  *   nothing twice.
  */
-import { statSync, readFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
-import { UserError } from "../core/errors.ts";
+import { readFlagFile, UserError } from "../core/errors.ts";
 import { hostPortText, isLoopback, parseHostPort } from "../core/host-port.ts";
 import type { Store } from "../store/store.ts";
 import { type FollowOptions, ingestInto } from "./follow.ts";
@@ -180,14 +180,7 @@ class ReceiverThread {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function readTls(f: TlsFiles): TlsContext {
-  const read = (flag: string, path: string) => {
-    try {
-      return readFileSync(path);
-    } catch {
-      throw new UserError(`${flag} ${path}: cannot read the file`);
-    }
-  };
-  return { cert: read("--tls-cert", f.cert), key: read("--tls-key", f.key), ca: read("--tls-ca", f.ca) };
+  return { cert: readFlagFile("--tls-cert", f.cert), key: readFlagFile("--tls-key", f.key), ca: readFlagFile("--tls-ca", f.ca) };
 }
 
 function sizeOf(path: string): number {

@@ -4,11 +4,12 @@
  * checklist's "did it fail for every recipient at that domain?" and "is it our side?": a
  * destination that defers everything stands out at the top.
  *
- * Built on store.trace's pages (as `report` is), so every filter means what it means in
+ * Built on store.trace's pages (pages.ts, as `report` is), so every filter means what it means in
  * `trace`, for any store.
  */
 import type { CanonicalStatus } from "../logs/status.ts";
 import type { Store, TraceQuery, TraceRow } from "../store/store.ts";
+import { tracePages } from "./pages.ts";
 
 export const SUMMARY_KEYS = ["domain", "relay", "sender-domain", "hour"] as const;
 export type SummaryKey = (typeof SUMMARY_KEYS)[number];
@@ -22,8 +23,6 @@ export interface SummaryGroup {
   /** The newest failed or pending row of the group. */
   lastProblem: TraceRow | null;
 }
-
-const PAGE_ROWS = 5000;
 
 function domainOf(address: string | null): string {
   if (!address) return "";
@@ -57,10 +56,7 @@ export async function summarize(store: Store, query: TraceQuery, by: SummaryKey,
   const groups = new Map<string, SummaryGroup>();
   const keyOf = KEY_OF[by];
   let rows = 0;
-  let before: TraceQuery["before"];
-  for (;;) {
-    const page = await store.trace({ ...query, limit: PAGE_ROWS, before });
-    if (!page.length) break;
+  for await (const page of tracePages(store, query)) {
     for (const r of page) {
       const key = keyOf(r);
       let g = groups.get(key);
@@ -79,8 +75,6 @@ export async function summarize(store: Store, query: TraceQuery, by: SummaryKey,
       }
     }
     rows += page.length;
-    const last = page[page.length - 1];
-    before = { time: last.time, rid: last.rid };
   }
   const sorted = [...groups.values()].sort(by === "hour"
     ? (a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0)
