@@ -10,7 +10,7 @@
  * RSS is the whole process's. pflogsumm and the ingest run `--rounds` times, interleaved (default
  * 3 up to 2M lines, else 1): the machines are shared and noisy, and a neighbour's load slows both
  * runs of a round alike, so the ratio printed is the median of the rounds' own ratios. Query latency goes through the library API (buildTraceQuery +
- * store.trace, as the CLI does) with values sampled from the log. Each round also runs
+ * searchTrace, as the CLI does: one row per message across relay hops) with values sampled from the log. Each round also runs
  * `ingest --dry-run` (reading, parsing and correlating alone: the floor under any store), and
  * the end times an ingest of the last 1% appended to the log (as from cron: reads on from the
  * file's mark), the four target queries go through `mailtrace serve` over HTTP as well, and a
@@ -26,6 +26,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { writePostfixLog } from "../src/demo/postfix-log.ts";
 import { openStore } from "../src/store/open.ts";
+import { searchTrace } from "../src/trace/hops.ts";
 import { buildTraceQuery, type TraceQueryInput } from "../src/trace/query.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -170,13 +171,13 @@ async function main(): Promise<void> {
   console.log(`trace query latency (library API, ${QUERIES} runs each after a warm-up; default 48 h window, limit 1000):`);
   const worst: number[] = [];
   for (const k of kinds) {
-    for (const input of k.inputs.slice(0, 3)) await store.trace(buildTraceQuery(input, now));
+    for (const input of k.inputs.slice(0, 3)) await searchTrace(store, buildTraceQuery(input, now));
     const ms: number[] = [];
     let rows = 0;
     for (let i = 0; i < QUERIES; i++) {
       const q = buildTraceQuery(k.inputs[i % k.inputs.length], now);
       const t0 = performance.now();
-      rows += (await store.trace(q)).length;
+      rows += (await searchTrace(store, q)).length;
       ms.push(performance.now() - t0);
     }
     ms.sort((a, b) => a - b);

@@ -12,6 +12,7 @@ import { ingestFiles } from "../logs/ingest.ts";
 import { CANONICAL_STATUSES } from "../logs/status.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 import { refusalRef, type TraceRow } from "../store/store.ts";
+import { searchTrace } from "../trace/hops.ts";
 import { DEFAULT_SINCE_MS } from "../trace/query.ts";
 import { type Column, formatRows } from "./output.ts";
 import { TRACE_COLUMNS } from "./trace.ts";
@@ -88,7 +89,7 @@ export function register(program: Command): void {
         }));
         if (summary.errors.length) process.exitCode = 1;
 
-        const rows = await store.trace({ since: Date.now() - DEFAULT_SINCE_MS, limit: COUNT_LIMIT });
+        const rows = await searchTrace(store, { since: Date.now() - DEFAULT_SINCE_MS, limit: COUNT_LIMIT });
         out("");
         if (rows.length === 0) {
           out(t(lang, "demo.no-rows"));

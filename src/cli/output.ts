@@ -24,6 +24,8 @@ export function parseFormat<F extends string>(value: string, allowed: readonly F
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value.toISOString();
+  // A list of words (trace's hops) is its words, as a shell or a spreadsheet filter reads them.
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join(" ");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

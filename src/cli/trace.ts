@@ -5,6 +5,7 @@ import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 import { refusalRef, type TraceQuery, type TraceRow } from "../store/store.ts";
 import { explainOutcome, type OutcomeExplanation } from "../trace/explain.ts";
+import { searchTrace } from "../trace/hops.ts";
 import { buildTraceQuery, DEFAULT_LIMIT } from "../trace/query.ts";
 import { type Column, formatRows, parseFormat } from "./output.ts";
 
@@ -30,6 +31,8 @@ export const TRACE_COLUMNS: Column<TraceRow>[] = [
   { key: "ref", get: (r) => r.queueId ?? refusalRef(r.message) },
   // Seconds from arrival to the last attempt: "it arrived, but late".
   { key: "delay", get: (r) => r.delay },
+  // The queue IDs before the one whose outcome the row shows (content filter, relay hops; trace/hops.ts).
+  { key: "hops", get: (r) => r.hops ?? null },
 ];
 
 /** The narrower set of columns a terminal table shows. */
@@ -65,14 +68,17 @@ export function withTraceFilters(cmd: Command): Command {
     .option("--status <list>", "delivered,failed,pending,expanded,quarantined,filtered,resolved")
     .option("--since <when>", "duration (90m, 48h, 7d) or time; default 48h (no default with --message-id/--queue-id)")
     .option("--until <when>", "time (or duration ago)")
-    .option("--min-delay <duration>", "only deliveries that took at least this long (30m, 2h; the MTA's delay, arrival to the attempt)");
+    .option("--min-delay <duration>", "only deliveries that took at least this long (30m, 2h; the MTA's delay, arrival to the attempt)")
+    .option("--each-hop", "a row per queue entry: a message passed through a content filter or a relay hop shows each entry's row (default: one row with the last hop's outcome)");
 }
 
 /** The store query of those options (and `--limit`, where the command has it). */
-export function traceQueryOf(o: Record<string, string | undefined>): TraceQuery {
+export function traceQueryOf(o: Record<string, string | boolean | undefined>): TraceQuery {
+  const text = (v: string | boolean | undefined) => (typeof v === "string" ? v : undefined);
   return buildTraceQuery({
-    sender: o.sender, recipient: o.recipient, messageId: o.messageId, queueId: o.queueId,
-    clientIp: o.clientIp, status: o.status, since: o.since, until: o.until, minDelay: o.minDelay, limit: o.limit,
+    sender: text(o.sender), recipient: text(o.recipient), messageId: text(o.messageId), queueId: text(o.queueId),
+    clientIp: text(o.clientIp), status: text(o.status), since: text(o.since), until: text(o.until), minDelay: text(o.minDelay),
+    limit: text(o.limit), eachHop: o.eachHop === true || o.eachHop === "1" || o.eachHop === "true",
   });
 }
 
@@ -95,7 +101,7 @@ export function register(program: Command): void {
       try {
         // One row more than the limit says whether the rows shown are all there is.
         const limit = query.limit ?? DEFAULT_LIMIT;
-        const rows = await store.trace({ ...query, limit: limit + 1 });
+        const rows = await searchTrace(store, { ...query, limit: limit + 1 });
         const more = rows.length > limit;
         if (more) rows.length = limit;
         if (format === "table" && rows.length === 0) {

@@ -529,7 +529,8 @@ function inbound(g: LogState, t: number): void {
     const nq = g.queueId(tt - 30);
     g.at(tt - 30, "smtpd", ipid, `${nq}: client=localhost[127.0.0.1], orig_queue_id=${a.qid}, orig_client=${client.name}[${client.ip}]`);
     g.at(tt - 20, "cleanup", g.cleanup(), `${nq}: message-id=${a.messageId}`);
-    g.at(tt - 10, "qmgr", qmgrPid(g), `${nq}: from=<${sender}>, size=${4000 + r.int(200000)}, nrcpt=${rcpts.length} (queue active)`);
+    const nqSize = 4000 + r.int(200000);
+    g.at(tt - 10, "qmgr", qmgrPid(g), `${nq}: from=<${sender}>, size=${nqSize}, nrcpt=${rcpts.length} (queue active)`);
     g.at(tt - 5, "smtpd", ipid, `disconnect from localhost[127.0.0.1] ehlo=1 xforward=1 mail=1 rcpt=${rcpts.length} data=1 quit=1 commands=${5 + rcpts.length}`);
     const spid = g.pid();
     for (const rc of rcpts) {
@@ -537,8 +538,28 @@ function inbound(g: LogState, t: number): void {
       g.at(tt, "smtp", spid, `${a.qid}: to=<${rc}>, relay=127.0.0.1[127.0.0.1]:10024, delay=${d.delay}, delays=${d.delays}, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as ${nq})`);
     }
     g.removed(tt + 1, a.qid);
-    const t2 = tt + 20 + r.int(200);
-    for (const rc of rcpts) lmtpDelivery(g, nq, t2, tt - 30, rc);
+    // After the filter: mostly into the mailbox; now and then a full mailbox bounces (the filter
+    // hop said "sent": the trace's row shows the last hop) or Dovecot is busy and it waits.
+    let t2 = tt + 20 + r.int(200);
+    let bounced = false;
+    for (const rc of rcpts) {
+      const x = r.next();
+      if (x < 0.03) {
+        const d = delays(r, t2 - (tt - 30));
+        g.at(t2, "lmtp", g.pid(), `${nq}: to=<${rc}>, relay=${MYHOSTNAME}[private/dovecot-lmtp], delay=${d.delay}, delays=${d.delays}, dsn=5.2.2, status=bounced (host ${MYHOSTNAME}[private/dovecot-lmtp] said: 552 5.2.2 <${rc}> Quota exceeded (mailbox for user is full) (in reply to end of data command))`);
+        bounced = true;
+      } else if (x < 0.05) {
+        const d = delays(r, t2 - (tt - 30));
+        g.at(t2, "lmtp", g.pid(), `${nq}: to=<${rc}>, relay=${MYHOSTNAME}[private/dovecot-lmtp], delay=${d.delay}, delays=${d.delays}, dsn=4.3.0, status=deferred (host ${MYHOSTNAME}[private/dovecot-lmtp] said: 451 4.3.0 <${rc}> Temporary internal error (in reply to end of data command))`);
+        t2 += 300_000 + r.int(600_000);
+        g.at(t2 - 5, "qmgr", qmgrPid(g), `${nq}: from=<${sender}>, size=${nqSize}, nrcpt=${rcpts.length} (queue active)`);
+        lmtpDelivery(g, nq, t2, tt - 30, rc);
+      } else lmtpDelivery(g, nq, t2, tt - 30, rc);
+    }
+    if (bounced) {
+      notification(g, t2 + 30, nq, sender, "non-delivery");
+      t2 += 60;
+    }
     g.removed(t2 + 1, nq);
   } else {
     for (const rc of rcpts) lmtpDelivery(g, a.qid, tt, a.queued, rc);

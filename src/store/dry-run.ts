@@ -4,7 +4,7 @@
  * events, lines not understood), and nothing is written anywhere. It is also what the bench runs
  * to show the cost of reading and correlating alone, beside a real ingest.
  */
-import type { FileMark, ShowResult, Store, StoreStats, StoreWriter, TraceRow } from "./store.ts";
+import type { FileMark, RelayHops, ShowResult, Store, StoreStats, StoreWriter, TraceRow } from "./store.ts";
 
 class DryRunWriter implements StoreWriter {
   private nextId = 1;
@@ -46,6 +46,9 @@ export class DryRunStore implements Store {
   }
   async trace(): Promise<TraceRow[]> {
     return [];
+  }
+  async relayHops(rows: readonly TraceRow[]): Promise<RelayHops[]> {
+    return rows.map(() => ({}));
   }
   async show(): Promise<ShowResult> {
     return { messages: [], recipients: [], events: [] };

@@ -22,7 +22,7 @@ import { DomainList, subdomainRange } from "./domain-list.ts";
 import { FILE_HEAD_BYTES } from "./store.ts";
 import type {
   EventChunk, EventRecord, FileMark, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
-  ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
+  RelayHops, ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
 } from "./store.ts";
 
 /**
@@ -41,6 +41,12 @@ const SCHEMA_VERSION = 8;
 
 // biome-ignore lint/suspicious/noExplicitAny: a row of node:sqlite, read by column name where its statement is written
 type SqlRow = Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: a row of ROW_COLUMNS as an array (setReturnArrays), read by rowsOf
+type SqlArrayRow = any[];
+
+/** A trace row's columns of the recipients table `r`, in the order rowsOf reads them. */
+const ROW_COLUMNS = `r.id AS rid, r.time, r.offset, r.host, r.queue_id, r.message_id, r.sender, r.recipient, r.status, r.dsn,
+  r.relay, r.detail, r.client_ip, r.size, r.subject, r.orig_to, r.message, r.delay`;
 
 /** Every domain of a stored address (domain-list.ts), lower case, keyed by its labels reversed. */
 const DOMAINS_SCHEMA = "CREATE TABLE IF NOT EXISTS domains(reversed TEXT PRIMARY KEY, domain TEXT NOT NULL) WITHOUT ROWID;";
@@ -194,6 +200,24 @@ const DENSE_MATCHES = BLOCK_ROWS / 4;
 
 // Links resolve to queue entries that started within this window around the link's time.
 const LINK_WINDOW_MS = 6 * 3600 * 1000;
+
+/**
+ * The one entry a link points to: Postfix reuses queue IDs, so of the entries with the link's
+ * queue ID (`entries`) that started within LINK_WINDOW_MS of its time, the nearest to it (the
+ * parent's host breaks a tie). A child logs its first line within seconds of the line that links it.
+ */
+function linkTarget(entries: ReadonlyArray<{ id: number; host: string; first_time: number }>, time: number, parentHost: string): number | undefined {
+  let best: { id: number; host: string; first_time: number } | undefined;
+  for (const c of entries) {
+    if (Math.abs(c.first_time - time) > LINK_WINDOW_MS) continue;
+    if (!best) best = c;
+    else {
+      const d = Math.abs(c.first_time - time) - Math.abs(best.first_time - time);
+      if (d < 0 || (d === 0 && c.host === parentHost && best.host !== parentHost)) best = c;
+    }
+  }
+  return best?.id;
+}
 
 /** The block summaries and columns (recipient-blocks.ts) in their tables. */
 function blockStorage(db: DatabaseSync): BlockStorage {
@@ -691,8 +715,8 @@ export class SqliteStore implements Store {
     const keys: KeyFilter[] = [];
     const domains = (glob: { range: [string, string] } | { like: string }): string[] | undefined => {
       const found = ("range" in glob
-        ? this.db.prepare("SELECT domain FROM domains WHERE reversed >= ? AND reversed < ? LIMIT ?").all(...glob.range, MAX_DOMAINS + 1)
-        : this.db.prepare("SELECT domain FROM domains WHERE domain LIKE ? ESCAPE '\\' LIMIT ?").all(glob.like, MAX_DOMAINS + 1)) as { domain: string }[];
+        ? this.cached("SELECT domain FROM domains WHERE reversed >= ? AND reversed < ? LIMIT ?").all(...glob.range, MAX_DOMAINS + 1)
+        : this.cached("SELECT domain FROM domains WHERE domain LIKE ? ESCAPE '\\' LIMIT ?").all(glob.like, MAX_DOMAINS + 1)) as { domain: string }[];
       return found.length > MAX_DOMAINS ? undefined : found.map((d) => d.domain);
     };
     // A recipient is also matched as originally addressed (orig_to: an alias, a forward).
@@ -728,6 +752,11 @@ export class SqliteStore implements Store {
       where.push("(r.time < ? OR r.id < ?)");
       params.push(q.before.time, q.before.rid);
     }
+    if (q.rowIds !== undefined) {
+      where.push("r.id IN (SELECT value FROM json_each(?))");
+      params.push(JSON.stringify(q.rowIds));
+      if (q.messageId === undefined && q.queueId === undefined) return this.rowsWhere(where, [...params, limit]);
+    }
     if (q.messageId !== undefined || q.queueId !== undefined) {
       // The messages' own indexes find the few rows; no block walk.
       const sub: string[] = [];
@@ -746,7 +775,7 @@ export class SqliteStore implements Store {
     // Newest blocks first; of a block whose summary may match, the rows whose keys match (or,
     // without keys, every row in it) are read; the walk ends once `limit` rows are found and no
     // block left may have a row as new as the last of them.
-    const blocks = this.db.prepare("SELECT block, max_time, statuses FROM rblocks WHERE max_time >= ? AND min_time <= ? ORDER BY block DESC")
+    const blocks = this.cached("SELECT block, max_time, statuses FROM rblocks WHERE max_time >= ? AND min_time <= ? ORDER BY block DESC")
       .all(q.since ?? Number.MIN_SAFE_INTEGER, until ?? Number.MAX_SAFE_INTEGER) as { block: number; max_time: number; statuses: number }[];
     if (!blocks.length) return [];
     /** The newest time a row of blocks[i..] may have. */
@@ -779,7 +808,7 @@ export class SqliteStore implements Store {
     const inBlock = this.rowsStatement([...where, "r.id BETWEEN ? AND ?"]);
     const byIds = this.rowsStatement([...where, "r.id IN (SELECT value FROM json_each(?))"]);
     let rows: TraceRow[] = [];
-    const add = (found: SqlRow[]) => {
+    const add = (found: SqlArrayRow[]) => {
       if (!found.length) return;
       rows = rows.concat(this.rowsOf(found)).sort((x, y) => y.time - x.time || y.rid - x.rid);
       if (rows.length > limit) rows.length = limit;
@@ -787,7 +816,7 @@ export class SqliteStore implements Store {
     // Rows whose keys match, read in one statement for many blocks (a rare key has a row in a few hundred).
     let pending: number[] = [];
     const readPending = () => {
-      if (pending.length) add(byIds.all(...(params as SQLInputValue[]), JSON.stringify(pending), limit) as SqlRow[]);
+      if (pending.length) add(byIds.all(...(params as SQLInputValue[]), JSON.stringify(pending), limit) as unknown as SqlArrayRow[]);
       pending = [];
     };
     try {
@@ -796,7 +825,7 @@ export class SqliteStore implements Store {
         if (rows.length >= limit && later[i] < rows[limit - 1].time) break;
         if ((b.statuses & mask) === 0) continue;
         if (!keys.length) {
-          add(inBlock.all(...(params as SQLInputValue[]), ...blockRows(b.block), limit) as SqlRow[]);
+          add(inBlock.all(...(params as SQLInputValue[]), ...blockRows(b.block), limit) as unknown as SqlArrayRow[]);
           continue;
         }
         const tests: ColumnTest[][] = [];
@@ -813,7 +842,7 @@ export class SqliteStore implements Store {
         const found = matchingRows(tests);
         if (found.length > DENSE_MATCHES) {
           // Many of the block's rows: one range read of the block beats seeking each row.
-          add(inBlock.all(...(params as SQLInputValue[]), ...blockRows(b.block), limit) as SqlRow[]);
+          add(inBlock.all(...(params as SQLInputValue[]), ...blockRows(b.block), limit) as unknown as SqlArrayRow[]);
           continue;
         }
         for (const o of found) pending.push(b.block * BLOCK_ROWS + o);
@@ -826,25 +855,133 @@ export class SqliteStore implements Store {
     return rows;
   }
 
+  /**
+   * A statement run with all() or get() only (never two iterations at once), prepared once per
+   * text: a search runs the same few again and again (its pages, relay hops), and preparing one
+   * cost as much as running it.
+   */
+  private cached(sql: string): StatementSync {
+    let st = this.statements.get(sql);
+    if (!st) {
+      if (this.statements.size >= 256) this.statements.clear();
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  private readonly statements = new Map<string, StatementSync>();
+
+  /** Trace rows as arrays of ROW_COLUMNS (rowsOf): reading a row object's columns by name cost more than the query. */
   private rowsStatement(where: string[]): StatementSync {
-    return this.db.prepare(`SELECT r.id AS rid, r.time, r.offset, r.host, r.queue_id, r.message_id, r.sender, r.recipient, r.status, r.dsn,
-      r.relay, r.detail, r.client_ip, r.size, r.subject, r.orig_to, r.message, r.delay
-      FROM recipients r
+    const st = this.cached(`SELECT ${ROW_COLUMNS} FROM recipients r
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY r.time DESC, r.id DESC LIMIT ?`);
+    st.setReturnArrays(true);
+    return st;
   }
 
   private rowsWhere(where: string[], params: unknown[]): TraceRow[] {
-    return this.rowsOf(this.rowsStatement(where).all(...(params as SQLInputValue[])) as SqlRow[]);
+    return this.rowsOf(this.rowsStatement(where).all(...(params as SQLInputValue[])) as unknown as SqlArrayRow[]);
   }
 
-  private rowsOf(rows: SqlRow[]): TraceRow[] {
+  /** Rows of ROW_COLUMNS, as arrays, as TraceRows. */
+  private rowsOf(rows: SqlArrayRow[]): TraceRow[] {
     return rows.map((r) => ({
-      time: r.time, offset: r.offset, host: r.host, queueId: r.queue_id === "NOQUEUE" ? null : r.queue_id,
-      messageId: r.message_id, sender: r.sender, recipient: r.recipient === "" ? null : r.recipient, status: r.status,
-      dsn: r.dsn, relay: r.relay, detail: r.detail, clientIp: r.client_ip, size: r.size, subject: r.subject,
-      origTo: r.orig_to, message: r.message, delay: r.delay, rid: r.rid,
+      time: r[1], offset: r[2], host: r[3], queueId: r[4] === "NOQUEUE" ? null : r[4], messageId: r[5], sender: r[6],
+      recipient: r[7] === "" ? null : r[7], status: r[8], dsn: r[9], relay: r[10], detail: r[11], clientIp: r[12], size: r[13],
+      subject: r[14], origTo: r[15], message: r[16], delay: r[17], rid: r[0],
     }));
+  }
+
+  /** relayHops' statements, prepared once (preparing them cost as much as running them). */
+  private hopStatements: Record<"out" | "into" | "entries" | "rows", StatementSync> | undefined;
+
+  private hopSql(): Record<"out" | "into" | "entries" | "rows", StatementSync> {
+    const links = "SELECT l.parent, l.child_queue_id, l.time, m.host FROM links l JOIN messages m ON m.id = l.parent WHERE l.kind = 'relay'";
+    this.hopStatements ??= {
+      out: this.db.prepare(`${links} AND l.parent IN (SELECT value FROM json_each(?))`),
+      into: this.db.prepare(`${links} AND l.child_queue_id IN (SELECT value FROM json_each(?))`),
+      entries: this.db.prepare(`SELECT id, host, queue_id, first_time FROM messages WHERE q_key IN (SELECT value FROM json_each(?1))
+        AND queue_id IN (SELECT value FROM json_each(?2))`),
+      rows: this.db.prepare(`SELECT ${ROW_COLUMNS} FROM recipients r WHERE r.message IN (SELECT value FROM json_each(?))`),
+    };
+    this.hopStatements.rows.setReturnArrays(true);
+    return this.hopStatements;
+  }
+
+  /**
+   * In a few statements for the whole page (a statement a row cost more than the search):
+   * the relay links from and to the rows' messages, the entries of their queue IDs, and those
+   * entries' recipient rows; the matching is done here.
+   */
+  async relayHops(rows: readonly TraceRow[]): Promise<RelayHops[]> {
+    const hops: RelayHops[] = rows.map(() => ({}));
+    const rowsWithQueue = rows.filter((r) => r.queueId !== null && r.recipient !== null); // not refusals, placeholders
+    if (!rowsWithQueue.length) return hops;
+    const list = (values: Iterable<string | number>) => JSON.stringify([...new Set(values)]);
+    type Link = { parent: number; child_queue_id: string; time: number; host: string };
+    const sql = this.hopSql();
+    const out = sql.out.all(list(rowsWithQueue.map((r) => r.message))) as Link[];
+    const into = sql.into.all(list(rowsWithQueue.map((r) => r.queueId as string))) as Link[];
+    if (!out.length && !into.length) return hops;
+    // The entries of every queue ID a link names (children) or a row has (links into it).
+    const queueIds = new Set([...out.map((l) => l.child_queue_id), ...into.map((l) => l.child_queue_id)]);
+    const entries = new Map<string, Array<{ id: number; host: string; first_time: number }>>();
+    for (const e of sql.entries.all(list([...queueIds].map((q) => textKey(q) as number)), list(queueIds)) as SqlRow[]) {
+      const of = entries.get(e.queue_id);
+      if (of) of.push(e as { id: number; host: string; first_time: number });
+      else entries.set(e.queue_id, [e as { id: number; host: string; first_time: number }]);
+    }
+    const target = (l: Link) => linkTarget(entries.get(l.child_queue_id) ?? [], l.time, l.host);
+    // The recipient rows of the entries on the other end.
+    const ends = new Set<number>();
+    for (const l of out) {
+      const t = target(l);
+      if (t !== undefined) ends.add(t);
+    }
+    for (const l of into) ends.add(l.parent);
+    const rowsOfMessage = new Map<number, TraceRow[]>();
+    for (const r of this.rowsOf(sql.rows.all(list(ends)) as unknown as SqlArrayRow[])) {
+      const of = rowsOfMessage.get(r.message);
+      if (of) of.push(r);
+      else rowsOfMessage.set(r.message, [r]);
+    }
+    const same = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+    const outOf = Map.groupBy(out, (l) => l.parent);
+    const intoOf = Map.groupBy(into, (l) => l.child_queue_id);
+    rows.forEach((row, i) => {
+      if (row.queueId === null || row.recipient === null) return;
+      for (const l of outOf.get(row.message) ?? []) {
+        const child = target(l);
+        // The next entry's row of this recipient, or of what that hop made of it (orig_to).
+        const next = child === undefined ? undefined
+          : rowsOfMessage.get(child)?.find((r) => same(r.recipient, row.recipient) || same(r.origTo, row.recipient));
+        if (next) {
+          hops[i].next = next;
+          break;
+        }
+      }
+      for (const l of intoOf.get(row.queueId) ?? []) {
+        // A link to this queue ID counts only if this entry is the one it points to.
+        if (Math.abs(l.time - row.time) > LINK_WINDOW_MS || target(l) !== row.message) continue;
+        const prev = rowsOfMessage.get(l.parent)?.find((r) => same(r.recipient, row.recipient) || same(r.recipient, row.origTo));
+        if (prev) {
+          hops[i].prev = prev;
+          break;
+        }
+      }
+    });
+    return hops;
+  }
+
+  /** linkTarget over the store's entries of each queue ID. */
+  private linkTarget(): (queueId: string, time: number, parentHost: string) => number | undefined {
+    const candidates = this.db.prepare("SELECT id, host, first_time FROM messages WHERE q_key = ?4 AND queue_id = ?1 AND first_time BETWEEN ?2 AND ?3");
+    return (queueId, time, parentHost) => linkTarget(
+      candidates.all(queueId, time - LINK_WINDOW_MS, time + LINK_WINDOW_MS, textKey(queueId)) as Array<{ id: number; host: string; first_time: number }>,
+      time, parentHost,
+    );
   }
 
   async show(key: string): Promise<ShowResult> {
@@ -858,22 +995,8 @@ export class SqliteStore implements Store {
     const getMsg = this.db.prepare("SELECT * FROM messages WHERE id = ?");
     const linksOf = this.db.prepare("SELECT child_queue_id, kind, time FROM links WHERE parent = ?");
     const linksTo = this.db.prepare("SELECT parent, kind, time FROM links WHERE child_queue_id = ? AND time BETWEEN ? AND ?");
-    const candidates = this.db.prepare("SELECT id, host, first_time FROM messages WHERE q_key = ?4 AND queue_id = ?1 AND first_time BETWEEN ?2 AND ?3");
     const hostOf = this.db.prepare("SELECT host FROM messages WHERE id = ?");
-    // The one entry a link points to: Postfix reuses queue IDs, so of the entries with the
-    // link's queue ID around its time, the one that started nearest to it (the parent's host
-    // breaks a tie). A child logs its first line within seconds of the line that links it.
-    const target = (queueId: string, time: number, parentHost: string): number | undefined => {
-      let best: { id: number; host: string; first_time: number } | undefined;
-      for (const c of candidates.all(queueId, time - LINK_WINDOW_MS, time + LINK_WINDOW_MS, textKey(queueId)) as { id: number; host: string; first_time: number }[]) {
-        if (!best) best = c;
-        else {
-          const d = Math.abs(c.first_time - time) - Math.abs(best.first_time - time);
-          if (d < 0 || (d === 0 && c.host === parentHost && best.host !== parentHost)) best = c;
-        }
-      }
-      return best?.id;
-    };
+    const target = this.linkTarget();
     const seen = new Map<number, ShowMessage>();
     /** Each message's events, from the row read for the message (not read a second time). */
     const eventsById = new Map<number, string | null>();

@@ -195,6 +195,14 @@ export interface TraceQuery {
    * next page after a page's last row (`{ time, rid }` of it). Reports page through any range so.
    */
   before?: { time: number; rid: number };
+  /** Only these recipient rows (TraceRow.rid), each still tested on every other filter. */
+  rowIds?: number[];
+  /**
+   * Every queue entry of a message passed on (a content filter's re-injection, a relay hop) as
+   * a row of its own, as the store holds them: the trace's default is one row per message and
+   * recipient (trace/hops.ts). Store.trace always answers so.
+   */
+  eachHop?: boolean;
 }
 
 export interface TraceRow {
@@ -220,6 +228,19 @@ export interface TraceRow {
   delay: number | null;
   /** The store's recipient row id: rows of the same time are in its order (newest first). */
   rid: number;
+  /**
+   * The queue IDs of the entries that passed this recipient on to the one whose outcome the row
+   * shows, first first (trace/hops.ts); absent when the row is a single queue entry.
+   */
+  hops?: string[];
+}
+
+/** The rows of the same recipient one relay link away from a trace row (Store.relayHops). */
+export interface RelayHops {
+  /** The row in the entry this row's message passed the recipient on to ("queued as": a content filter, the next hop). */
+  next?: TraceRow;
+  /** The row in the entry that passed the recipient on to this row's message. */
+  prev?: TraceRow;
 }
 
 export interface ShowMessage {
@@ -316,6 +337,11 @@ export interface Store {
   /** Starts a write batch (one writer at a time). */
   writer(hint?: WriterHint): StoreWriter;
   trace(q: TraceQuery): Promise<TraceRow[]>;
+  /**
+   * For each row, the rows of its recipient one `relay` link away, both ways, resolved as `show`
+   * resolves links (the entry of the link's queue ID that started nearest to the link's time).
+   */
+  relayHops(rows: readonly TraceRow[]): Promise<RelayHops[]>;
   /** The messages whose queue ID or Message-ID is `key`, with every linked entry, their recipients and events in time order. */
   show(key: string): Promise<ShowResult>;
   stats(): Promise<StoreStats>;

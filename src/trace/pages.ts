@@ -4,6 +4,7 @@
  * constant memory: what `report` writes and `summary` counts.
  */
 import type { Store, TraceQuery, TraceRow } from "../store/store.ts";
+import { searchTrace } from "./hops.ts";
 
 /** Rows read from the store at a time: a few MB of CSV. */
 export const PAGE_ROWS = 5000;
@@ -11,7 +12,7 @@ export const PAGE_ROWS = 5000;
 export async function* tracePages(store: Store, query: TraceQuery): AsyncGenerator<TraceRow[]> {
   let before: TraceQuery["before"];
   for (;;) {
-    const page = await store.trace({ ...query, limit: PAGE_ROWS, before });
+    const page = await searchTrace(store, { ...query, limit: PAGE_ROWS, before });
     if (!page.length) return;
     yield page;
     const last = page[page.length - 1];

@@ -29,6 +29,8 @@ export interface TraceQueryInput {
   /** A duration (30m, 2h) or seconds. */
   minDelay?: string;
   limit?: string | number;
+  /** Every queue entry of a message passed on through a filter or relay hop as its own row (trace/hops.ts). */
+  eachHop?: boolean;
 }
 
 export function parsePattern(input: string, what: string): TextPattern {
@@ -105,5 +107,6 @@ export function buildTraceQuery(input: TraceQueryInput, now = Date.now()): Trace
   if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a positive whole number, not "${input.limit}"`);
   if (limit > MAX_LIMIT) throw new UserError(`--limit ${limit} is more than ${MAX_LIMIT.toLocaleString("en-US")} rows: for a longer export, mailtrace report --out FILE.csv writes every row`);
   q.limit = limit;
+  if (input.eachHop) q.eachHop = true;
   return q;
 }

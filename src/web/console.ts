@@ -92,6 +92,7 @@ const SCRIPT = `
   for (const s of D.statuses) statuses.append(el("label", {}, el("input", { type: "checkbox", name: "status", value: s }), s));
   form.append(statuses);
   form.append(el("label", {}, T("web.explain"), el("input", { type: "checkbox", name: "explain", value: "1" })));
+  form.append(el("label", {}, T("web.each-hop"), el("input", { type: "checkbox", name: "each-hop", value: "1" })));
   form.append(el("button", { type: "submit" }, T("web.search")));
   // Every row of the search as a file (the API streams it; fetched so that a token goes with it).
   const csv = el("button", { type: "button", id: "csv" }, T("web.csv"));
@@ -139,6 +140,7 @@ const SCRIPT = `
   for (const [name] of fields) if (params.get(name)) form.elements[name].value = params.get(name);
   for (const s of (params.get("status") || "").split(",")) { const box = form.querySelector('input[name=status][value="' + CSS.escape(s) + '"]'); if (box) box.checked = true; }
   if (params.get("explain") === "1") form.elements.explain.checked = true;
+  if (params.get("each-hop") === "1") form.elements["each-hop"].checked = true;
 
   const headers = () => {
     const t = form.elements.token ? form.elements.token.value : "";
@@ -157,6 +159,7 @@ const SCRIPT = `
     const st = [...form.querySelectorAll("input[name=status]:checked")].map((b) => b.value);
     if (st.length) q.set("status", st.join(","));
     if (form.elements.explain.checked) q.set("explain", "1");
+    if (form.elements["each-hop"].checked) q.set("each-hop", "1");
     return q;
   };
   // The API's explanations in the page's language.
@@ -171,7 +174,7 @@ const SCRIPT = `
     for (const r of rows) {
       const why = r.explanation ? el("div", { class: "why" }, (r.reason ? r.reason + " / " + r.responsible + ": " : "") + r.explanation) : "";
       const tr = el("tr", { "data-ref": r.ref },
-        el("td", {}, r.time), el("td", {}, r.ref), el("td", {}, r.sender || ""), el("td", {}, r.recipient || ""),
+        el("td", {}, r.time), el("td", {}, (r.hops ? r.hops.join(" → ") + " → " : "") + r.ref), el("td", {}, r.sender || ""), el("td", {}, r.recipient || ""),
         el("td", { class: "status-" + r.status }, r.status + (r.dsn ? " " + r.dsn : "")), el("td", {}, r.detail || "", why));
       // A row opens by click, or by Enter/Space for keyboard users.
       tr.tabIndex = 0;

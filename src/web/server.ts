@@ -28,6 +28,7 @@ import { UserError } from "../core/errors.ts";
 import { isLang, type Lang, t } from "../i18n/index.ts";
 import type { Store, TraceQuery } from "../store/store.ts";
 import { SUMMARY_KEYS, type SummaryKey, summarize } from "../trace/summary.ts";
+import { searchTrace } from "../trace/hops.ts";
 import { consolePage } from "./console.ts";
 
 export interface ServerOptions {
@@ -81,7 +82,7 @@ export function queryOfParams(p: Record<string, unknown>): { query: TraceQuery; 
   const o: Record<string, string | undefined> = {
     sender: one(p.sender), recipient: one(p.recipient), messageId: one(p["message-id"]), queueId: one(p["queue-id"]),
     clientIp: one(p["client-ip"]), status: one(p.status), since: one(p.since), until: one(p.until), minDelay: one(p["min-delay"]),
-    limit: one(p.limit),
+    limit: one(p.limit), eachHop: one(p["each-hop"]),
   };
   const query = traceQueryOf(o);
   const before = one(p.before);
@@ -150,7 +151,7 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     // exhaust the server's heap. More rows come by pages, or all of them from /api/trace.csv.
     if (limit > MAX_PAGE) throw new UserError(`limit ${limit} is more than ${MAX_PAGE.toLocaleString("en-US")} rows a page: go on with before=NEXT, or get every row from /api/trace.csv`);
     // One row more than asked says whether there is a next page.
-    const rows = await store.trace({ ...query, limit: limit + 1 });
+    const rows = await searchTrace(store, { ...query, limit: limit + 1 });
     const more = rows.length > limit;
     if (more) rows.length = limit;
     const columns = explain ? [...TRACE_COLUMNS, ...explainColumns(rows, lang ?? opts.lang)] : TRACE_COLUMNS;

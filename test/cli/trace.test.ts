@@ -64,7 +64,7 @@ test("trace --explain: why each failed or waiting row did not arrive and who mus
     ]);
     assert.match(json[2].explanation ?? "", /^Our server refused the sending server \[198\.51\.100\.23\]: it is on a blocklist/);
     const csv = await trace("--format", "csv", "--lang", "ja");
-    assert.match(csv.stdout.split(/\r?\n/)[0], /,ref,delay,reason,responsible,explanation$/);
+    assert.match(csv.stdout.split(/\r?\n/)[0], /,ref,delay,hops,reason,responsible,explanation$/);
     assert.match(csv.stdout, /example\.org に jiro@example\.org というメールボックスは存在しません/);
     const table = await trace();
     assert.match(table.stdout.split("\n")[0], /status +dsn +reason +responsible +explanation$/);

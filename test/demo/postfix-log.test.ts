@@ -35,7 +35,7 @@ test("timestamps never go back and stay inside [start, end]", () => {
 });
 
 test("every kind of traffic is there, with queue-ID reuse", () => {
-  const lines = [...generatePostfixLog({ start: START, end: END, seed: 1 })];
+  const lines = [...generatePostfixLog({ start: START, end: END, seed: 2 })];
   const text = lines.join("\n");
   const kinds: Record<string, RegExp> = {
     "delivered remote": /postfix\/smtp\[\d+\]: [0-9A-F]+: to=<[^>]+>, relay=[a-z].*status=sent/,
@@ -54,6 +54,8 @@ test("every kind of traffic is there, with queue-ID reuse", () => {
     "postscreen reject": /postfix\/postscreen\[\d+\]: NOQUEUE: reject: RCPT from \[/,
     "content filter out": /relay=127\.0\.0\.1\[127\.0\.0\.1\]:10024, .*queued as [0-9A-F]+\)/,
     "content filter back": /client=localhost\[127\.0\.0\.1\], orig_queue_id=[0-9A-F]+/,
+    "mailbox full after the filter": /postfix\/lmtp\[\d+\]: .*dsn=5\.2\.2, status=bounced \(.*Quota exceeded/,
+    "mailbox busy after the filter": /postfix\/lmtp\[\d+\]: .*dsn=4\.3\.0, status=deferred \(/,
     "header_checks hold": /postfix\/cleanup\[\d+\]: [0-9A-F]+: hold: header Subject: /,
     "header_checks reject": /postfix\/cleanup\[\d+\]: [0-9A-F]+: reject: header /,
     submission: /postfix\/submission\/smtpd\[\d+\]: [0-9A-F]+: client=.*sasl_username=/,

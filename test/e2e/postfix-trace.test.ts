@@ -40,6 +40,7 @@ interface Row {
   subject: string | null;
   origTo: string | null;
   ref: string;
+  hops: string[] | null;
 }
 
 interface ShowJson {
@@ -219,7 +220,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     ]);
     assert.equal((await trace("--recipient", "*@example.test", "--queue-id", sent.alias.queueId as string)).length, 2);
     const csv = await mailtrace(["trace", "--store", store, "--format", "csv", "--since", "2h", "--recipient", "team@example.test"]);
-    assert.match(csv.stdout.split(/\r?\n/)[0], /,subject,origTo,ref,delay$/);
+    assert.match(csv.stdout.split(/\r?\n/)[0], /,subject,origTo,ref,delay,hops$/);
     const text = await mailtrace(["show", "--store", store, "--lang", "en", sent.alias.queueId as string]);
     assert.match(text.stdout, /bob@example\.test {2}\[as sent to team@example\.test\] {2}delivered/);
   });
@@ -306,7 +307,8 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
   });
 
   test("relayed out -> mx: one trace across both hosts", async () => {
-    const rows = (await trace("--sender", "carol@sender.test", "--recipient", "alice@example.test")).sort((a, b) => a.host.localeCompare(b.host));
+    // Each queue entry's row (--each-hop): out handed it to mx, which delivered it.
+    const rows = (await trace("--each-hop", "--sender", "carol@sender.test", "--recipient", "alice@example.test")).sort((a, b) => a.host.localeCompare(b.host));
     assert.deepEqual(rows.map((r) => [r.host, r.status]), [["mx", "delivered"], ["out", "delivered"]]);
     const outRow = rows[1];
     assert.equal(outRow.queueId, sent.relay.queueId);
@@ -315,6 +317,12 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     assert.ok(mxQueueId, outRow.detail ?? "");
     assert.equal(rows[0].queueId, mxQueueId);
     assert.equal(rows[0].clientIp, "127.0.0.3");
+    // The trace's own row: one, with mx's outcome, the client out took it from, and the hop.
+    const one = await trace("--sender", "carol@sender.test", "--recipient", "alice@example.test");
+    assert.deepEqual(one.map((r) => [r.host, r.queueId, r.status, r.relay, r.clientIp, r.hops]), [["mx", mxQueueId, "delivered", rows[0].relay, "127.0.0.9", [sent.relay.queueId]]]);
+    // Found by out's queue ID, and by the client out took it from, all the same.
+    assert.deepEqual((await trace("--queue-id", sent.relay.queueId as string)).map((r) => r.queueId), [mxQueueId]);
+    assert.deepEqual((await trace("--client-ip", "127.0.0.9", "--sender", "carol@sender.test", "--recipient", "alice@example.test")).map((r) => r.queueId), [mxQueueId]);
 
     const s = await show(sent.relay.queueId as string);
     assert.deepEqual(s.messages.map((m) => [m.host, m.queueId]).sort(), [["mx", mxQueueId], ["out", sent.relay.queueId]].sort());
@@ -351,6 +359,9 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     assert.equal(final?.relay, "virtual");
     assert.ok(s.events.some((e) => e.queueId === sent.filter.queueId && e.text.includes(`queued as ${second.queueId}`)));
     assertTimeOrder(s);
+    // One trace row, not the filter's "delivered" beside the mailbox's: the re-injected entry's outcome.
+    const rows = await trace("--queue-id", sent.filter.queueId as string);
+    assert.deepEqual(rows.map((r) => [r.queueId, r.status, r.relay, r.clientIp, r.hops]), [[second.queueId, "delivered", "virtual", "127.0.0.9", [sent.filter.queueId]]]);
   });
 
   test("ingest --follow, running while the mail went through, stored what the batch ingest did", async () => {

@@ -242,6 +242,31 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
     }
   });
 
+  test(`${name}: relay hops of trace rows, both ways; rows by id, still filtered`, async () => {
+    const store = await open();
+    try {
+      const rows = await store.trace({ since: 0, limit: 100 });
+      const hops = await store.relayHops(rows);
+      const name = (r: { queueId: string | null; recipient: string | null } | undefined) => r && `${r.queueId} ${r.recipient}`;
+      const linked = rows.map((r, i) => [name(r), name(hops[i].prev) ?? null, name(hops[i].next) ?? null]).filter(([, p, n]) => p || n);
+      // Only the re-injection is a relay hop: the bounce notification and the reused queue ID are not.
+      assert.deepEqual(linked, [
+        ["2222222222 bob@corp.example.jp", "1111111111 bob@corp.example.jp", null],
+        ["1111111111 bob@corp.example.jp", null, "2222222222 bob@corp.example.jp"],
+      ]);
+      const first = rows.find((r) => r.queueId === "1111111111" && r.recipient === "bob@corp.example.jp") as (typeof rows)[number];
+      const [back] = await store.relayHops([hops[rows.indexOf(first)].next as (typeof rows)[number]]);
+      assert.equal(back.prev?.rid, first.rid);
+      const some = rows.slice(0, 3).map((r) => r.rid);
+      assert.deepEqual((await store.trace({ since: 0, rowIds: some, limit: 10 })).map((r) => r.rid), some);
+      const failed = rows.filter((r) => r.status === "failed").map((r) => r.rid);
+      assert.deepEqual((await store.trace({ since: 0, rowIds: some, status: ["failed"], limit: 10 })).map((r) => r.rid), some.filter((id) => failed.includes(id)));
+      assert.deepEqual(await store.relayHops([]), []);
+    } finally {
+      await store.close();
+    }
+  });
+
   const reuse = join(dir, "reuse.log");
   writeFileSync(reuse, `${REUSE_LOG}\n`);
 

@@ -7,6 +7,7 @@ import { writePostfixLog } from "../../src/demo/postfix-log.ts";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { TraceQuery, TraceRow } from "../../src/store/store.ts";
+import { searchTrace } from "../../src/trace/hops.ts";
 import { SUMMARY_KEYS, summarize } from "../../src/trace/summary.ts";
 import { mailtrace } from "../support/cli.ts";
 
@@ -41,7 +42,7 @@ test("summary: a search counted by destination domain, relay, sender domain and 
       hour: (r) => new Date(r.time + r.offset * 60000).toISOString().slice(0, 13),
     };
     for (const q of [{ since: 0 }, { since: 0, status: ["failed", "pending"] }, { since: 0, sender: { kind: "subdomain", value: "jp" } }] as TraceQuery[]) {
-      const rows = await store.trace({ ...q, limit: 1e6 });
+      const rows = await searchTrace(store, { ...q, limit: 1e6 });
       assert.ok(rows.length > 500, `${rows.length} rows`);
       for (const by of SUMMARY_KEYS) {
         const got = await summarize(store, q, by, 1e6);

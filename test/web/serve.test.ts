@@ -80,9 +80,9 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
 
   it("answers /api/trace as trace --format json does, and its pages through `next` hold every row once, in order", async () => {
     const s = server as Server;
-    for (const q of [`since=${since}&status=failed,pending&explain=1&lang=ja`, `since=${since}&recipient=*.co.jp&min-delay=1`]) {
+    for (const q of [`since=${since}&status=failed,pending&explain=1&lang=ja`, `since=${since}&recipient=*.co.jp&min-delay=1`, `since=${since}&status=delivered&each-hop=1`]) {
       const params = new URLSearchParams(q);
-      const flags = [...params].flatMap(([k, v]) => (k === "explain" ? ["--explain"] : [`--${k}`, v]));
+      const flags = [...params].flatMap(([k, v]) => (k === "explain" || k === "each-hop" ? [`--${k}`] : [`--${k}`, v]));
       const cli = JSON.parse((await mailtrace(["trace", "--store", store, "--format", "json", "--limit", "50000", ...flags])).stdout);
       assert.ok(cli.length > 300, `${q}: ${cli.length} rows`);
       const paged: unknown[] = [];

@@ -10,6 +10,7 @@ export const web: Record<string, string> = {
   "web.until": "Until",
   "web.min-delay": "Took at least",
   "web.explain": "Say why it did not arrive",
+  "web.each-hop": "Each queue entry (content filter, relay hops) as its own row",
   "web.search": "Search",
   "web.more": "More rows",
   "web.no-rows": "No messages match (default range: the last 48 hours).",

@@ -10,6 +10,7 @@ export const web: Record<string, string> = {
   "web.until": "終了",
   "web.min-delay": "配送にかかった時間（以上）",
   "web.explain": "届かなかった理由を表示",
+  "web.each-hop": "キューごとに1行 (コンテンツフィルタや中継の各段を別の行に)",
   "web.search": "検索",
   "web.more": "さらに表示",
   "web.no-rows": "該当するメッセージはありません（既定の範囲は直近 48 時間です）。",

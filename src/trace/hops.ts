@@ -1,0 +1,138 @@
+/**
+ * One trace row per message and recipient across relay hops. A message that passes a content
+ * filter (amavis, `queued as` on re-injection) or a second Postfix instance is two or more queue
+ * entries, each with its row of the recipient; the first says "delivered" to the filter while
+ * the message may fail after it. By default a search shows one row per message and recipient,
+ * with the outcome of its last hop, the client it came from (the first hop's), the delay from its
+ * first arrival and `hops`, the queue IDs it passed through before; `eachHop` shows every entry's
+ * row as the store holds it.
+ *
+ * The filters stay the store's: a row of any hop may match. A hop row that matches stands for
+ * its message unless its last hop's row matches too (then that one shows, in its own place) or an
+ * earlier hop's row does (then that one shows it); the outcome it shows must pass the status and
+ * delay filters. So a search never shows a message twice, and a failure after the filter is found
+ * by `--status failed` and by the first hop's client IP alike. (`--min-delay` finds a message by
+ * the delay of one of its hops, then tests the whole delay it shows: one that was slow only as a
+ * whole, each hop under the limit, is not found.)
+ */
+import type { RelayHops, Store, TraceQuery, TraceRow } from "../store/store.ts";
+import { DEFAULT_LIMIT } from "./query.ts";
+
+/** Hops followed each way: Postfix setups chain two or three (filter, outbound instance). */
+const MAX_HOPS = 8;
+
+/** The rows of a search, `q.limit` at most, newest first; each row's place (time, rid) is that of the row that matched. */
+export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow[]> {
+  if (q.eachHop) return store.trace(q);
+  const limit = q.limit ?? DEFAULT_LIMIT;
+  const out: TraceRow[] = [];
+  let before = q.before;
+  // Rows of the store a row shown took so far: some rows are hops that another row shows, so a
+  // page asks for more than it shows (a quarter more at first, then as many as the share seen).
+  let perRow = 1.25;
+  while (out.length < limit) {
+    const want = limit - out.length;
+    const ask = Math.min(Math.ceil(want * perRow) + 8, 4 * want + 8);
+    const raw = await store.trace({ ...q, limit: ask, before });
+    if (!raw.length) break;
+    const shown = await collapse(store, q, raw);
+    for (const r of shown) out.push(r);
+    if (raw.length < ask) break;
+    perRow = Math.max(perRow, raw.length / Math.max(1, shown.length));
+    const last = raw[raw.length - 1];
+    before = { time: last.time, rid: last.rid };
+  }
+  // Rows past the limit are found again by the next page (each row's place is its own).
+  if (out.length > limit) out.length = limit;
+  return out;
+}
+
+/**
+ * Each row's chains of hops both ways (nearest first), followed level by level for the whole
+ * page: one store call a level, for the chain ends whose hops are not known yet (a hop's
+ * neighbour is often a row of the same page, whose hops are).
+ */
+async function chains(store: Store, rows: readonly TraceRow[], first: RelayHops[]): Promise<Record<keyof RelayHops, TraceRow[][]>> {
+  const known = new Map<number, RelayHops>(rows.map((r, i) => [r.rid, first[i]]));
+  const found: Record<keyof RelayHops, TraceRow[][]> = { prev: rows.map(() => []), next: rows.map(() => []) };
+  const ways = ["prev", "next"] as const;
+  for (let level = 0; level < MAX_HOPS; level++) {
+    const ends = new Map<number, TraceRow>();
+    for (const way of ways) {
+      found[way].forEach((chain, i) => {
+        const end = chain.length ? chain[chain.length - 1] : rows[i];
+        if (!known.has(end.rid)) ends.set(end.rid, end);
+      });
+    }
+    if (ends.size) {
+      const list = [...ends.values()];
+      (await store.relayHops(list)).forEach((h, k) => {
+        known.set(list[k].rid, h);
+      });
+    }
+    let grew = false;
+    for (const way of ways) {
+      found[way].forEach((chain, i) => {
+        if (chain.length < level) return; // ended at an earlier level
+        const end = chain.length ? chain[chain.length - 1] : rows[i];
+        const h = known.get(end.rid)?.[way];
+        // A link back to a row of the chain (a loop) ends it.
+        if (!h || h.rid === rows[i].rid || chain.some((r) => r.rid === h.rid)) return;
+        chain.push(h);
+        grew = true;
+      });
+    }
+    if (!grew) break;
+  }
+  return found;
+}
+
+/**
+ * Seconds from the first hop's arrival to the last hop's attempt: the last hop's own delay (from
+ * its arrival) and the time it arrived after the first. The delay a user asks about ("it came
+ * late") is the whole of it.
+ */
+function totalDelay(last: TraceRow, head: TraceRow): number | null {
+  if (last.delay === null) return null;
+  return Math.round(((last.time - head.time) / 1000 + last.delay) * 100) / 100;
+}
+
+async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<TraceRow[]> {
+  const first = await store.relayHops(raw);
+  if (first.every((h) => !h.next && !h.prev)) return raw; // the common page: no filter, no hops
+  const { prev: prevs, next: nexts } = await chains(store, raw, first);
+  // Which other hops' rows the search matches on their own: those of this page do; the others
+  // are asked of the store (the same filters, by row id).
+  const matched = new Set(raw.map((r) => r.rid));
+  const others = new Set<number>();
+  raw.forEach((_, i) => {
+    if (!nexts[i].length) return;
+    for (const r of [nexts[i][nexts[i].length - 1], ...prevs[i]]) if (!matched.has(r.rid)) others.add(r.rid);
+  });
+  const ids = [...others];
+  if (ids.length) for (const r of await store.trace({ ...q, before: undefined, limit: ids.length, rowIds: ids, eachHop: true })) matched.add(r.rid);
+  const out: TraceRow[] = [];
+  raw.forEach((row, i) => {
+    const prev = prevs[i];
+    const next = nexts[i];
+    const head = prev.length ? prev[prev.length - 1] : row;
+    // The first hop's client, unless the search asked for a client (then the one it matched).
+    const clientIp = q.clientIp === undefined ? (head.clientIp ?? row.clientIp) : row.clientIp;
+    const before = prev.map((r) => r.queueId ?? "").reverse();
+    if (!next.length) {
+      out.push(prev.length ? { ...row, clientIp, delay: totalDelay(row, head), hops: before } : row);
+      return;
+    }
+    const last = next[next.length - 1];
+    if (matched.has(last.rid) || prev.some((p) => matched.has(p.rid))) return;
+    const delay = totalDelay(last, head);
+    if (q.status?.length && !q.status.includes(last.status)) return;
+    if (q.minDelay !== undefined && (delay === null || delay < q.minDelay)) return;
+    out.push({
+      ...last, time: row.time, offset: row.offset, rid: row.rid, clientIp, delay,
+      messageId: last.messageId ?? row.messageId, subject: last.subject ?? row.subject, sender: last.sender ?? row.sender,
+      hops: [...before, row.queueId ?? "", ...next.slice(0, -1).map((r) => r.queueId ?? "")],
+    });
+  });
+  return out;
+}
