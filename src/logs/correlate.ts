@@ -26,7 +26,7 @@ import type { Fact } from "./dialects/types.ts";
 import { type CanonicalStatus, canonicalStatus } from "./status.ts";
 import { lineHash } from "./line-hash.ts";
 import { detached } from "../core/detached-string.ts";
-import type { EventRecord, LinkRecord, MessageFields, StoredMessage, StoreWriter } from "../store/store.ts";
+import type { EntryState, EventRecord, LinkRecord, MessageFields, StoredMessage, StoreWriter } from "../store/store.ts";
 
 interface PendingRecipient {
   recipient: string;
@@ -85,6 +85,8 @@ interface OpenMessage {
   pending: LineSet | undefined;
   /** Time of `removed`, once seen. */
   removedTime?: number;
+  /** The latest state of the whole entry (expired, deleted, held, released), which its waiting and held recipients take. */
+  state?: EntryState;
   /** For a new entry: the stored, origin-less entry of the same queue ID that starts next (maybe its tail). */
   next?: StoredMessage;
   /** The file (count of ends of file) in which it was opened. */
@@ -152,6 +154,14 @@ class OpenEntries {
 }
 
 const NO_FIELDS: MessageFields = Object.freeze({});
+
+/** The statuses an entry's state (EntryState) overrides: a recipient delivered or failed stays so. */
+const HELD_OR_WAITING = ["pending", "quarantined"] as const;
+
+/** Whether a recipient of this status as of `eventTime` takes the entry's state. */
+function takesState(status: CanonicalStatus, eventTime: number, state: EntryState): boolean {
+  return (status === "pending" || status === "quarantined") && status !== state.status && eventTime <= state.time;
+}
 
 /** Unwritten lines compared one by one up to this many; past it, by hash. */
 const PENDING_SCAN = 48;
@@ -315,7 +325,7 @@ export class Correlator {
       m = {
         id: found.id, host: env.host, queueId: qid, firstTime: found.firstTime, offset: found.offset, lastTime: env.time,
         hasOrigin: found.origin !== undefined, sender: found.sender, clientIp: found.clientIp, messageId: found.messageId,
-        size: found.size, subject: found.subject, dirty: undefined,
+        size: found.size, subject: found.subject, state: found.state, dirty: undefined,
         own: false, rcpts: new Map(), hasStoredRows: true, placeholder: false, events: [], links: [], seen: new LineSet(seen), written: [],
         pending: undefined, file: this.file,
       };
@@ -398,6 +408,23 @@ export class Correlator {
     if (m.messageId === undefined) m.messageId = stored.messageId;
     if (m.size === undefined) m.size = stored.size;
     if (m.subject === undefined) m.subject = stored.subject;
+    if (stored.state && (!m.state || stored.state.time > m.state.time)) m.state = stored.state;
+  }
+
+  /**
+   * A state of the whole entry (EntryState): the recipients waiting or held as of then take it,
+   * in memory, in the store, and (write) those whose lines are read later.
+   */
+  private setState(m: OpenMessage, env: Envelope, state: EntryState): void {
+    if (m.state && m.state.time > state.time) return; // a later one is known (files in another order)
+    m.state = state;
+    this.set(m, { state });
+    for (const r of m.rcpts.values()) {
+      if (takesState(r.status, r.eventTime, state)) this.recipient(m, env, r.recipient, state.status, { kind: "info", detail: state.detail, dsn: r.dsn, relay: r.relay });
+    }
+    this.write(m);
+    if (m.id === 0) return;
+    for (const from of HELD_OR_WAITING) if (from !== state.status) this.w.changeRecipientStatus(m.id, from, state.status, state.detail, state.time);
   }
 
   private set(m: OpenMessage, f: MessageFields): void {
@@ -484,14 +511,22 @@ export class Correlator {
         if (fact.recipient) this.recipient(m, env, fact.recipient, status, fact);
         break;
       }
-      case "expired": {
+      case "expired":
         // One text whether the recipient was still in memory or stored already.
-        const detail = `expired: ${fact.detail ?? ""}`.trim();
-        for (const r of m.rcpts.values()) if (r.status === "pending") this.recipient(m, env, r.recipient, "failed", { kind: "expired", detail, dsn: r.dsn, relay: r.relay });
-        this.write(m);
-        if (m.id !== 0) this.w.changeRecipientStatus(m.id, "pending", "failed", detail, env.time);
+        this.setState(m, env, { status: "failed", detail: `expired: ${fact.detail ?? ""}`.trim(), time: env.time });
+        break;
+      case "state": {
+        const status = canonicalStatus(fact.status ?? "");
+        if (status) this.setState(m, env, { status, detail: fact.detail ?? fact.status ?? "", time: env.time });
         break;
       }
+      case "deleted":
+        this.setState(m, env, { status: "failed", detail: `deleted: ${fact.detail ?? ""}`.trim(), time: env.time });
+        m.removedTime = env.time;
+        this.set(m, { removedTime: env.time });
+        this.write(m, true);
+        this.open.delete(m.host, m.queueId);
+        break;
       case "removed":
         m.removedTime = env.time;
         this.set(m, { removedTime: env.time });
@@ -547,7 +582,7 @@ export class Correlator {
       const r = this.w.insertMessage({
         host: m.host, queueId: m.queueId, firstTime: m.firstTime, offset: m.offset, disc: 0, lastTime: m.lastTime,
         removedTime: d.removedTime, messageId: d.messageId, sender: d.sender, size: d.size, nrcpt: d.nrcpt,
-        clientHost: d.clientHost, clientIp: d.clientIp, saslUsername: d.saslUsername, subject: d.subject, origin: d.origin,
+        clientHost: d.clientHost, clientIp: d.clientIp, saslUsername: d.saslUsername, subject: d.subject, origin: d.origin, state: d.state,
       }, m.events);
       m.id = r.id;
       if (r.created) {
@@ -587,23 +622,30 @@ export class Correlator {
         m.placeholder = false;
       }
       for (const r of m.rcpts.values()) {
+        // A line older than the entry's state, read after it (files in another order): the state's.
+        const s = m.state !== undefined && takesState(r.status, r.eventTime, m.state) ? m.state : undefined;
         this.w.upsertRecipient({
-          message: m.id, recipient: r.recipient, origTo: r.origTo, status: r.status, dsn: r.dsn, relay: r.relay,
-          delay: r.delay, detail: r.detail, eventTime: r.eventTime, time: m.firstTime, offset: m.offset, sender: m.sender,
+          message: m.id, recipient: r.recipient, origTo: r.origTo, status: s?.status ?? r.status, dsn: r.dsn, relay: r.relay,
+          delay: r.delay, detail: s ? s.detail : r.detail, eventTime: s?.time ?? r.eventTime, time: m.firstTime, offset: m.offset, sender: m.sender,
           clientIp: m.clientIp, host: m.host, queueId: m.queueId, messageId: m.messageId, size: m.size, subject: m.subject,
         });
       }
       m.rcpts.clear();
       m.hasStoredRows = true;
-    } else if (!m.hasStoredRows && m.entryStatus && m.placeholderStatus !== m.entryStatus) {
+    } else if (!m.hasStoredRows && m.entryStatus) {
       // Queued (or held/discarded) with no recipient logged yet: one row so that it shows in a trace.
-      this.w.upsertRecipient({
-        message: m.id, recipient: "", status: m.entryStatus, detail: m.entryDetail, eventTime: m.lastTime,
-        time: m.firstTime, offset: m.offset, sender: m.sender, clientIp: m.clientIp, host: m.host, queueId: m.queueId,
-        messageId: m.messageId, size: m.size, subject: m.subject,
-      });
-      m.placeholder = true;
-      m.placeholderStatus = m.entryStatus;
+      // (What the entry's state says, if it waits or is held.)
+      const s = m.state !== undefined && takesState(m.entryStatus, m.state.time, m.state) ? m.state : undefined;
+      const status = s?.status ?? m.entryStatus;
+      if (m.placeholderStatus !== status) {
+        this.w.upsertRecipient({
+          message: m.id, recipient: "", status, detail: s ? s.detail : m.entryDetail, eventTime: m.lastTime,
+          time: m.firstTime, offset: m.offset, sender: m.sender, clientIp: m.clientIp, host: m.host, queueId: m.queueId,
+          messageId: m.messageId, size: m.size, subject: m.subject,
+        });
+        m.placeholder = true;
+        m.placeholderStatus = status;
+      }
     }
   }
 }

@@ -21,6 +21,7 @@ const STATUS_WORDS: Record<string, CanonicalStatus> = {
   reject: "failed",
   defer: "pending",
   hold: "quarantined",
+  release: "pending", // postsuper -H: out of the hold queue, waiting for delivery again
   discard: "filtered",
   redirect: "resolved",
   forwarded: "resolved", // local(8) "forwarded as QUEUEID"

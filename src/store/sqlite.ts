@@ -36,8 +36,9 @@ import type {
  * 8: recipient rows carry the message's host, queue ID, Message-ID, size and subject too, so a
  *    trace reads no message row; block columns of the original recipient; the table of domains
  *    (domain-list.ts). migrate7to8 brings a schema-7 store there.
+ * 9: the state of a whole entry (state_*: expired, deleted, held, released; EntryState). migrate8to9.
  */
-const SCHEMA_VERSION = 8;
+const SCHEMA_VERSION = 9;
 
 // biome-ignore lint/suspicious/noExplicitAny: a row of node:sqlite, read by column name where its statement is written
 type SqlRow = Record<string, any>;
@@ -74,6 +75,9 @@ CREATE TABLE IF NOT EXISTS messages(
   sasl_username TEXT,
   subject TEXT,
   origin TEXT,
+  state_status TEXT, -- EntryState
+  state_detail TEXT,
+  state_time INTEGER,
   mid_key INTEGER, -- textKey(message_id): its index is a third the size of one on the text
   n_events INTEGER NOT NULL DEFAULT 0,
   -- The message's log lines in the form of event-codec.ts, last in the row so that reading the
@@ -143,6 +147,14 @@ ${DOMAINS_SCHEMA}
 UPDATE recipients SET host = m.host, queue_id = m.queue_id, message_id = m.message_id, size = m.size, subject = m.subject
   FROM messages m WHERE m.id = recipients.message;
 UPDATE meta SET value = '8' WHERE key = 'schema';
+`;
+
+/** Schema 8 -> 9: the entry's state (after the events in such a store: read rarely). */
+const MIGRATE_8_TO_9 = `
+ALTER TABLE messages ADD COLUMN state_status TEXT;
+ALTER TABLE messages ADD COLUMN state_detail TEXT;
+ALTER TABLE messages ADD COLUMN state_time INTEGER;
+UPDATE meta SET value = '9' WHERE key = 'schema';
 `;
 
 /**
@@ -256,13 +268,13 @@ class SqliteWriter implements StoreWriter {
     this.blocks = new BlockNotes(blockStorage(db), domainList(db));
     this.s = {
       find: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
-        client_host, client_ip, sasl_username, subject, origin
+        client_host, client_ip, sasl_username, subject, origin, state_status, state_detail, state_time
         FROM messages WHERE q_key = ?1 AND queue_id = ?2 AND host = ?3 AND first_time <= ?4 ORDER BY first_time DESC LIMIT 1`),
       findNext: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
-        client_host, client_ip, sasl_username, subject, origin
+        client_host, client_ip, sasl_username, subject, origin, state_status, state_detail, state_time
         FROM messages WHERE q_key = ?1 AND queue_id = ?2 AND host = ?3 AND first_time > ?4 ORDER BY first_time LIMIT 1`),
       byId: db.prepare(`SELECT id, host, queue_id, first_time, disc, offset, removed_time, message_id, sender, size, nrcpt,
-        client_host, client_ip, sasl_username, subject, origin FROM messages WHERE id = ?`),
+        client_host, client_ip, sasl_username, subject, origin, state_status, state_detail, state_time FROM messages WHERE id = ?`),
       setStart: db.prepare("UPDATE messages SET first_time = ?1, offset = ?2 WHERE id = ?3"),
       rekeyMessage: db.prepare(`UPDATE messages SET first_time = ?1, offset = ?2 WHERE id = ?3 AND NOT EXISTS (
         SELECT 1 FROM messages o, messages m WHERE m.id = ?3 AND o.q_key = m.q_key AND o.first_time = ?1 AND o.queue_id = m.queue_id
@@ -272,14 +284,18 @@ class SqliteWriter implements StoreWriter {
       appendEvents: db.prepare(`UPDATE messages SET events = CASE WHEN events IS NULL OR events = '' THEN ?1 ELSE events || char(10) || ?1 END,
         n_events = n_events + ?2 WHERE id = ?3`),
       insertMessage: db.prepare(`INSERT INTO messages(host, queue_id, first_time, disc, offset, last_time, removed_time, message_id,
-        sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin, mid_key, n_events, events, q_key)
-        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+        sender, size, nrcpt, client_host, client_ip, sasl_username, subject, origin, state_status, state_detail, state_time, mid_key,
+        n_events, events, q_key)
+        VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
       findExact: db.prepare("SELECT id FROM messages WHERE q_key = ?1 AND first_time = ?4 AND queue_id = ?2 AND host = ?3 AND disc = ?5"),
       updateMessage: db.prepare(`UPDATE messages SET
         last_time = max(coalesce(last_time, 0), coalesce(?, 0)), removed_time = coalesce(?, removed_time),
         message_id = coalesce(?, message_id), mid_key = coalesce(?, mid_key), sender = coalesce(?, sender), size = coalesce(?, size), nrcpt = coalesce(?, nrcpt),
         client_host = coalesce(?, client_host), client_ip = coalesce(?, client_ip), sasl_username = coalesce(?, sasl_username),
         subject = coalesce(?, subject), origin = coalesce(?, origin) WHERE id = ?`),
+      // The latest state wins (EntryState): an older one read later (logs in another order) does not.
+      setState: db.prepare(`UPDATE messages SET state_status = ?1, state_detail = ?2, state_time = ?3
+        WHERE id = ?4 AND (state_time IS NULL OR state_time <= ?3)`),
       propagate: db.prepare(`UPDATE recipients SET sender = coalesce(?1, sender), client_ip = coalesce(?2, client_ip)
         WHERE message = ?3 AND (sender IS NOT ?1 OR client_ip IS NOT ?2) RETURNING id`),
       // The other message fields of the rows (not in the block columns: no ids needed back).
@@ -380,6 +396,7 @@ class SqliteWriter implements StoreWriter {
       size: r.size ?? undefined, nrcpt: r.nrcpt ?? undefined, clientHost: r.client_host ?? undefined,
       clientIp: r.client_ip ?? undefined, saslUsername: r.sasl_username ?? undefined, subject: r.subject ?? undefined,
       origin: r.origin ?? undefined,
+      state: r.state_status ? { status: r.state_status, detail: r.state_detail ?? "", time: r.state_time } : undefined,
     };
   }
 
@@ -397,8 +414,8 @@ class SqliteWriter implements StoreWriter {
     const r = this.s.insertMessage.run(
       m.host, m.queueId, m.firstTime, m.disc, m.offset, m.lastTime ?? m.firstTime, m.removedTime ?? null, m.messageId ?? null,
       m.sender ?? null, m.size ?? null, m.nrcpt ?? null, m.clientHost ?? null, m.clientIp ?? null, m.saslUsername ?? null,
-      m.subject ?? null, m.origin ?? null, textKey(m.messageId), events.length, events.length ? encodeEvents(events, m.queueId) : null,
-      qKey,
+      m.subject ?? null, m.origin ?? null, m.state?.status ?? null, m.state?.detail ?? null, m.state?.time ?? null, textKey(m.messageId), events.length,
+      events.length ? encodeEvents(events, m.queueId) : null, qKey,
     );
     const id = Number(r.lastInsertRowid);
     this.keys?.add(qKey, id, m.firstTime);
@@ -410,6 +427,7 @@ class SqliteWriter implements StoreWriter {
       f.lastTime ?? null, f.removedTime ?? null, f.messageId ?? null, textKey(f.messageId), f.sender ?? null, f.size ?? null, f.nrcpt ?? null,
       f.clientHost ?? null, f.clientIp ?? null, f.saslUsername ?? null, f.subject ?? null, f.origin ?? null, id,
     );
+    if (f.state) this.s.setState.run(f.state.status, f.state.detail, f.state.time, id);
     if (f.sender !== undefined || f.clientIp !== undefined) {
       const sender = f.sender ?? null;
       const ip = f.clientIp ?? null;
@@ -574,13 +592,28 @@ export class SqliteStore implements Store {
       // The schema first: an older store's indexes may name columns this version does not have.
       const v = this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
       if (!v) this.db.prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").run(String(SCHEMA_VERSION));
-      else if (Number(v.value) === 7) this.migrate7to8();
+      else if (Number(v.value) === 7) {
+        this.migrate7to8();
+        this.migrate8to9();
+      } else if (Number(v.value) === 8) this.migrate8to9();
       else if (Number(v.value) !== SCHEMA_VERSION) throw new UserError(`store ${url} has schema ${v.value}, this mailtrace expects ${SCHEMA_VERSION}: ingest the logs again into a new store (another --store path, or remove this file)`);
       if (this.queryIndexes().length < BULK_INDEXES.length) this.unlessBusy(CREATE_BULK_INDEXES);
     } catch (err) {
       this.db.close();
       if (err instanceof UserError) throw err;
       throw new UserError(`store ${url} is not a usable mailtrace database: ${(err as Error).message}`);
+    }
+  }
+
+  /** One transaction: on failure nothing of it stays (the store keeps schema 8). */
+  private migrate8to9(): void {
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+      this.db.exec(MIGRATE_8_TO_9);
+      this.db.exec("COMMIT");
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw busyAsUserError(err, this.url);
     }
   }
 

@@ -39,6 +39,20 @@ export interface MessageFields {
   subject?: string;
   /** How it entered: "smtp" (smtpd client=), "local" (pickup), "reject" (refused before queueing). */
   origin?: string;
+  /** The latest state of the whole entry that its waiting or held recipients take (EntryState). */
+  state?: EntryState;
+}
+
+/**
+ * A state of a whole queue entry, from a line about the entry rather than a recipient: it
+ * expired or was deleted (failed), was put on hold (quarantined) or released (pending). Every
+ * recipient still pending or quarantined as of `time` takes it, whichever of its lines are read
+ * first (logs in any order): the latest state wins.
+ */
+export interface EntryState {
+  status: CanonicalStatus;
+  detail: string;
+  time: number;
 }
 
 export interface NewMessage extends MessageFields {

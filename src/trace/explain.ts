@@ -61,6 +61,11 @@ const REFUSALS: ReadonlyArray<[code: string, is: (reason: Reason, text: string) 
 export function explainOutcome(r: RecipientOutcome, lang: Lang, context: RefusalContext = {}): OutcomeExplanation | undefined {
   if (r.status === "quarantined") return explainHeld(r, lang, context);
   if (r.status !== "failed" && r.status !== "pending") return undefined;
+  // Deleted from the queue by our administrator (postsuper -d): whatever its last attempt said.
+  if (r.status === "failed" && /^deleted\b/.test(r.detail ?? "")) {
+    const params = { host: context.host || "?", queueId: r.queueId };
+    return { reason: "deleted", summary: t(lang, "deleted.summary", params), responsible: "our-side", actions: [t(lang, "deleted.action1", params)] };
+  }
   // Refused by our own server: before queueing (NOQUEUE), or after it by cleanup's header and
   // body checks or a milter. Every delivery attempt logs a relay; a refusal has none.
   if (r.queueId === "NOQUEUE" || (r.relay === null && r.status === "failed")) return explainRefusal(r, lang, context);

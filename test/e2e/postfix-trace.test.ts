@@ -121,12 +121,16 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     sent.alias = await mx.send({ from, to: "team@example.test", subject: "e2e alias", clientAddress: client });
     sent.reject = await mx.send({ from, to: "nobody@example.test", subject: "e2e reject", clientAddress: client });
     sent.hold = await mx.send({ from, to: "alice@example.test", subject: "HOLDME e2e hold", clientAddress: client });
+    // Held too, then deleted by the administrator: it never arrives.
+    sent.deleted = await mx.send({ from, to: "alice@example.test", subject: "HOLDME e2e deleted", clientAddress: client });
     sent.filter = await mx.send({ from, to: "alice@example.test", subject: "SCANME e2e filter", clientAddress: client });
     sent.relay = await out.send({ from: "carol@sender.test", to: "alice@example.test", subject: "e2e relay", clientAddress: client });
     sent.bounce = await out.send({ from: "carol@sender.test", to: "ghost@example.test", subject: "e2e bounce", clientAddress: client });
     sent.defer = await out.send({ from: "carol@sender.test", to: "dave@refused.test", subject: "e2e defer", clientAddress: client });
     sent.expire = await late.send({ from: "frank@late.test", to: "erin@expire.test", subject: "e2e expire", clientAddress: client });
 
+    await mx.waitFor("both held", async () => (await mx.queue()).filter((e) => e.queue_name === "hold").length === 2);
+    await mx.deleteQueued(sent.deleted.queueId as string);
     // Settled: mx keeps only the held message, out only the deferred one, and carol got her bounce.
     await mx.waitFor("only the held message queued", async () => {
       const q = await mx.queue();
@@ -187,7 +191,7 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
   }
 
   test("all messages were sent as planned", () => {
-    for (const k of ["local", "alias", "hold", "filter", "relay", "bounce", "defer", "expire"]) {
+    for (const k of ["local", "alias", "hold", "deleted", "filter", "relay", "bounce", "defer", "expire"]) {
       assert.equal(sent[k].code, 0, `${k}: ${sent[k].transcript}`);
       assert.ok(sent[k].queueId, `${k} got a queue ID`);
     }
@@ -345,6 +349,17 @@ describe("Postfix end to end: real logs -> ingest -> trace/show", { timeout: 200
     const held = s.recipients.find((x) => x.recipient === "alice@example.test")?.explanation;
     assert.equal(held?.reason, "hold-queue");
     assert.match((held as { actions?: string[] } | null)?.actions?.[0] ?? "", new RegExp(`postsuper -H ${sent.hold.queueId} on mx`));
+  });
+
+  test("held, then deleted by the administrator (postsuper -d): failed, and said so", async () => {
+    const rows = await trace("--queue-id", sent.deleted.queueId as string);
+    assert.deepEqual(rows.map((r) => [r.recipient, r.status]), [["alice@example.test", "failed"]]);
+    assert.match(rows[0].detail ?? "", /^deleted: .*postsuper/);
+    const s = await show(sent.deleted.queueId as string);
+    assert.ok(s.events.some((e) => e.program === "postfix/postsuper" && e.text === `${sent.deleted.queueId}: removed`), JSON.stringify(s.events));
+    const why = s.recipients[0]?.explanation;
+    assert.deepEqual([why?.reason, why?.responsible], ["deleted", "our-side"]);
+    assert.ok(!mx.mailbox("alice").some((m) => m.includes("HOLDME e2e deleted")), "it did not arrive");
   });
 
   test("content filter: re-injected under a new queue ID, one timeline", async () => {

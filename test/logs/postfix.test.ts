@@ -113,6 +113,14 @@ test("pickup and qmgr from/size/nrcpt, expired, removed", () => {
   const e = fact(`${P} postfix/qmgr[16]: 3F1A2B4C5D: from=<a@example.com>, status=expired, returned to sender`);
   assert.equal(e.kind, "expired");
   assert.equal(fact(`${P} postfix/qmgr[16]: 3F1A2B4C5D: removed`).kind, "removed");
+  // postsuper: an administrator's deletion ends the entry undelivered; a release waits again.
+  const d = fact(`${P} postfix/postsuper[17]: 3F1A2B4C5D: removed`);
+  assert.deepEqual([d.kind, d.queueId], ["deleted", "3F1A2B4C5D"]);
+  assert.match(d.detail ?? "", /postsuper/);
+  const h = fact(`${P} postfix/postsuper[17]: 3F1A2B4C5D: placed on hold`);
+  assert.deepEqual([h.kind, canonicalStatus(h.status ?? "")], ["state", "quarantined"]);
+  const r = fact(`${P} postfix/postsuper[17]: 3F1A2B4C5D: released from hold`);
+  assert.deepEqual([r.kind, canonicalStatus(r.status ?? "")], ["state", "pending"]);
 });
 
 test("delivery agents: sent with queued-as link, deferred, bounced with diagnostic, orig_to", () => {

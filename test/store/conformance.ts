@@ -267,6 +267,57 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
     }
   });
 
+  test(`${name}: an entry that expired or was deleted (postsuper -d) fails its waiting recipients, whichever of its lines came first`, async () => {
+    // 8888888888: deferred, expires. 9999999999: held by header_checks, deleted. AAAAAAAAAA:
+    // deferred, deleted. BBBBBBBBBB: held, then released.
+    const head = [
+      `Jun 13 08:00:00 ${H} postfix/smtpd[1]: 8888888888: client=a.example.net[192.0.2.31]`,
+      `Jun 13 08:00:00 ${H} postfix/qmgr[2]: 8888888888: from=<a@example.net>, size=500, nrcpt=1 (queue active)`,
+      `Jun 13 08:00:01 ${H} postfix/smtp[3]: 8888888888: to=<x@down.example>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to mx.down.example[198.51.100.7]:25: Connection refused)`,
+      `Jun 13 08:10:00 ${H} postfix/smtpd[1]: 9999999999: client=b.example.net[192.0.2.32]`,
+      `Jun 13 08:10:00 ${H} postfix/cleanup[4]: 9999999999: hold: header Subject: Invoice from b.example.net[192.0.2.32]; from=<b@example.net> to=<y@example.jp> proto=ESMTP helo=<b.example.net>`,
+      `Jun 13 08:20:00 ${H} postfix/smtpd[1]: AAAAAAAAAA: client=c.example.net[192.0.2.33]`,
+      `Jun 13 08:20:00 ${H} postfix/qmgr[2]: AAAAAAAAAA: from=<c@example.net>, size=700, nrcpt=1 (queue active)`,
+      `Jun 13 08:20:01 ${H} postfix/smtp[3]: AAAAAAAAAA: to=<z@slow.example>, relay=none, delay=1, delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to mx.slow.example[198.51.100.8]:25: Connection timed out)`,
+      `Jun 13 08:30:00 ${H} postfix/smtpd[1]: BBBBBBBBBB: client=d.example.net[192.0.2.34]`,
+      `Jun 13 08:30:00 ${H} postfix/cleanup[4]: BBBBBBBBBB: hold: header Subject: Report from d.example.net[192.0.2.34]; from=<d@example.net> to=<w@example.jp> proto=ESMTP helo=<d.example.net>`,
+    ];
+    const tail = [
+      `Jun 13 09:00:00 ${H} postfix/postsuper[5]: 9999999999: removed`,
+      `Jun 13 09:00:00 ${H} postfix/postsuper[5]: AAAAAAAAAA: removed`,
+      `Jun 13 09:00:00 ${H} postfix/postsuper[5]: Deleted: 2 messages`,
+      `Jun 13 09:05:00 ${H} postfix/postsuper[6]: BBBBBBBBBB: released from hold`,
+      `Jun 14 08:00:01 ${H} postfix/qmgr[2]: 8888888888: from=<a@example.net>, status=expired, returned to sender`,
+      `Jun 14 08:00:01 ${H} postfix/qmgr[2]: 8888888888: removed`,
+    ];
+    const files = { head: join(dir, "end-head.log"), tail: join(dir, "end-tail.log") };
+    writeFileSync(files.head, `${head.join("\n")}\n`);
+    writeFileSync(files.tail, `${tail.join("\n")}\n`);
+    const ended = async (batches: string[][], storeName: string) => {
+      const store = await open(storeName);
+      try {
+        for (const b of batches) await ingestFiles(store, b, opts);
+        const rows = await store.trace(buildTraceQuery({ since: "2024-06-13T00:00:00Z", until: "2024-06-15T00:00:00Z", limit: 100 }));
+        const shows = [];
+        // (Without store ids, which depend on the order of ingestion.)
+        for (const q of ["8888888888", "9999999999", "AAAAAAAAAA", "BBBBBBBBBB"]) shows.push((await store.show(q)).recipients.map(({ message: _m, ...r }) => r));
+        return { rows: rows.map((r) => [r.queueId, r.recipient, r.status, r.detail]).sort(), shows };
+      } finally {
+        await store.close();
+      }
+    };
+    const inOrder = await ended([[files.head, files.tail]], "end-in-order");
+    assert.deepEqual(inOrder.rows, [
+      ["8888888888", "x@down.example", "failed", "expired: returned to sender"],
+      ["9999999999", "y@example.jp", "failed", "deleted: removed from the queue by postsuper (an administrator)"],
+      ["AAAAAAAAAA", "z@slow.example", "failed", "deleted: removed from the queue by postsuper (an administrator)"],
+      ["BBBBBBBBBB", "w@example.jp", "pending", "released from hold"],
+    ]);
+    for (const [how, batches] of Object.entries({ "tail, head": [[files.tail, files.head]], "tail; head": [[files.tail], [files.head]], "head; tail": [[files.head], [files.tail]] })) {
+      assert.deepEqual(await ended(batches, `end-${how.replace(/\W+/g, "-")}`), inOrder, how);
+    }
+  });
+
   const reuse = join(dir, "reuse.log");
   writeFileSync(reuse, `${REUSE_LOG}\n`);
 

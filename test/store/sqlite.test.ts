@@ -184,7 +184,7 @@ test("sqlite: a store of another schema version is a one-line error that says to
   });
 });
 
-test("sqlite: a schema-7 store is migrated in place: its trace rows keep every field, and ingest goes on", async () => {
+test("sqlite: a schema-7 store is migrated in place (to 8, then 9): its trace rows keep every field, and ingest goes on", async () => {
   const dir = mkdtempSync(join(tmpdir(), "mailtrace-migrate-"));
   const path = join(dir, "v7.db");
   const log = join(dir, "day.log");
@@ -207,10 +207,11 @@ test("sqlite: a schema-7 store is migrated in place: its trace rows keep every f
   s.db.exec(`DELETE FROM rcolumns WHERE id >= ${7 * 2 ** 32}; DROP TABLE domains`);
   assert.deepEqual(await s.trace(asSent), [], "not found without its column");
   for (const c of ["host", "queue_id", "message_id", "size", "subject"]) s.db.exec(`ALTER TABLE recipients DROP COLUMN ${c}`);
+  for (const c of ["state_status", "state_detail", "state_time"]) s.db.exec(`ALTER TABLE messages DROP COLUMN ${c}`); // schema 9's
   s.db.exec("UPDATE meta SET value = '7' WHERE key = 'schema'");
   await s.close();
   const m = (await openStore(`sqlite:${path}`)) as any;
-  assert.equal(m.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get().value, "8");
+  assert.equal(m.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get().value, "9");
   assert.deepEqual(await m.trace(all), before);
   assert.deepEqual(await m.trace(asSent), rootRows, "the migration built the original recipients' columns");
   assert.deepEqual(await m.trace(subdomains), corp, "and listed the domains");

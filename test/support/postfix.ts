@@ -174,6 +174,8 @@ export interface PostfixInstance {
   flush(): Promise<void>;
   /** Release held messages (`postsuper -H ALL`). */
   releaseHeld(): Promise<void>;
+  /** Delete one queued message as an administrator does (`postsuper -d QUEUEID`). */
+  deleteQueued(queueId: string): Promise<void>;
   /** Delivered messages of `user` (a local part of `domain`), raw RFC 5322 text, oldest first. */
   mailbox(user: string, domain?: string): string[];
   /** The Maildir of `user` (cur/, new/, tmp/ once something was delivered), e.g. for `mailtrace bounce DIR`. */
@@ -637,6 +639,9 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     },
     async releaseHeld() {
       await must(POSTSUPER, ["-c", configDir, "-H", "ALL"], env);
+    },
+    async deleteQueued(queueId) {
+      await must(POSTSUPER, ["-c", configDir, "-d", queueId], env);
     },
     mailbox(user, dom = domain) {
       const messages: string[] = [];

@@ -37,6 +37,17 @@ test("explainOutcome: held in the hold queue or in amavis's quarantine: how to r
   assert.match(amavis?.actions[0] ?? "", /amavisd-release/);
 });
 
+test("explainOutcome: deleted from the queue by an administrator: our side, in ja and en, whatever its last attempt said", () => {
+  for (const [lang, re] of [["en", /deleted the message from the queue on mx1 \(postsuper -d\)/], ["ja", /mx1 のキューからメールを削除しました/]] as const) {
+    const e = explainOutcome(row("failed", "4.4.1", "deleted: removed from the queue by postsuper (an administrator)", "4A1B2C3D4E", "none"), lang, { host: "mx1" });
+    assert.deepEqual([e?.reason, e?.responsible], ["deleted", "our-side"]);
+    assert.match(e?.summary ?? "", re);
+    assert.equal(e?.actions.length, 1);
+  }
+  // Deleted while held (no delivery attempt, no relay): still the deletion, not a refusal.
+  assert.equal(explainOutcome(row("failed", null, "deleted: removed from the queue by postsuper (an administrator)", "4A1B2C3D4E", null), "en")?.reason, "deleted");
+});
+
 test("explainOutcome: nothing to explain for what arrived, or is queued and not tried yet", () => {
   for (const s of ["delivered", "filtered", "resolved", "expanded"] as CanonicalStatus[]) assert.equal(explainOutcome(row(s, "2.0.0", "250 ok"), "en"), undefined, s);
   assert.equal(explainOutcome(row("pending", null, null, "4A1B2C3D4E", null), "en"), undefined);

@@ -36,4 +36,6 @@ export const refusal: Record<string, string> = {
   "held.hold-queue.action1": "To deliver it after all: postsuper -H {queueId} on {host} (as root); to delete it: postsuper -d {queueId}.",
   "held.amavis.summary": "The content filter (amavisd-new) put the message in its quarantine: {why}.",
   "held.amavis.action1": "If the message is genuine, an administrator can release it with amavisd-release and the quarantine name above.",
+  "deleted.summary": "An administrator deleted the message from the queue on {host} (postsuper -d) before it was delivered: it will not arrive, and no non-delivery report went back to the sender.",
+  "deleted.action1": "If it was wanted, the sender has to send it again; ask who deleted it (the queue is often cleaned of stuck or spam mail).",
 };

@@ -35,4 +35,6 @@ export const refusal: Record<string, string> = {
   "held.hold-queue.action1": "配送する場合は {host} で postsuper -H {queueId} を（root で）、削除する場合は postsuper -d {queueId} を実行してください。",
   "held.amavis.summary": "コンテンツフィルター（amavisd-new）がメールを隔離しました: {why}。",
   "held.amavis.action1": "正当なメールであれば、管理者が上の隔離名を指定して amavisd-release で解放できます。",
+  "deleted.summary": "配送される前に、管理者が {host} のキューからメールを削除しました（postsuper -d）。このメールは届かず、送信者にエラーメール（不達通知）も返っていません。",
+  "deleted.action1": "必要なメールであれば、送信者に再送していただく必要があります。削除した担当者にも確認してください（滞留したメールや迷惑メールの掃除で削除されることがよくあります）。",
 };

@@ -439,8 +439,10 @@ function parsePostfix(env: Envelope): Fact {
     case "bounce":
       return parseBounce(queueId, rest);
     case "postsuper":
-      if (rest === "removed") return { kind: "removed", queueId };
-      if (rest === "placed on hold") return { kind: "action", queueId, status: "hold", detail: rest };
+      // postsuper -d: deleted by an administrator (qmgr's own "removed" ends a finished entry).
+      if (rest === "removed") return { kind: "deleted", queueId, detail: "removed from the queue by postsuper (an administrator)" };
+      if (rest === "placed on hold") return { kind: "state", queueId, status: "hold", detail: rest };
+      if (rest === "released from hold") return { kind: "state", queueId, status: "release", detail: rest };
       return qidInfo(queueId, rest);
     default:
       return qidInfo(queueId, rest);

@@ -24,6 +24,10 @@ export type FactKind =
   | "expired"
   /** The queue entry ended. */
   | "removed"
+  /** An administrator deleted the queue entry (postsuper -d): what was not delivered never will be. */
+  | "deleted"
+  /** The whole entry was put on hold or released (postsuper -h / -H): its waiting recipients wait or are held (status word). */
+  | "state"
   /** A notification (bounce/delay/success DSN) was queued for this message as `childQueueId`. */
   | "notification"
   /** A known line of a message that only belongs on its timeline. */
