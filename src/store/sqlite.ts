@@ -218,14 +218,19 @@ const LINK_WINDOW_MS = 6 * 3600 * 1000;
  * queue ID (`entries`) that started within LINK_WINDOW_MS of its time, the nearest to it (the
  * parent's host breaks a tie). A child logs its first line within seconds of the line that links it.
  */
-function linkTarget(entries: ReadonlyArray<{ id: number; host: string; first_time: number }>, time: number, parentHost: string): number | undefined {
-  let best: { id: number; host: string; first_time: number } | undefined;
+function linkTarget(
+  entries: ReadonlyArray<{ id: number; host?: string; first_time: number }>, time: number, parentHost: string,
+  hostOf: (id: number) => string = () => "",
+): number | undefined {
+  let best: { id: number; host?: string; first_time: number } | undefined;
+  // (An entry's host is looked up only for a tie, where it is not given.)
+  const host = (e: { id: number; host?: string }) => e.host ?? hostOf(e.id);
   for (const c of entries) {
     if (Math.abs(c.first_time - time) > LINK_WINDOW_MS) continue;
     if (!best) best = c;
     else {
       const d = Math.abs(c.first_time - time) - Math.abs(best.first_time - time);
-      if (d < 0 || (d === 0 && c.host === parentHost && best.host !== parentHost)) best = c;
+      if (d < 0 || (d === 0 && host(c) === parentHost && host(best) !== parentHost)) best = c;
     }
   }
   return best?.id;
@@ -928,68 +933,90 @@ export class SqliteStore implements Store {
   }
 
   /** relayHops' statements, prepared once (preparing them cost as much as running them). */
-  private hopStatements: Record<"out" | "into" | "entries" | "rows", StatementSync> | undefined;
+  private hopStatements: Record<"out" | "into" | "entries" | "rows" | "host", StatementSync> | undefined;
 
-  private hopSql(): Record<"out" | "into" | "entries" | "rows", StatementSync> {
-    const links = "SELECT l.parent, l.child_queue_id, l.time, m.host FROM links l JOIN messages m ON m.id = l.parent WHERE l.kind = 'relay'";
+  private hopSql(): Record<"out" | "into" | "entries" | "rows" | "host", StatementSync> {
+    // Each reads an index alone where it can (links_child and messages_key cover these columns):
+    // a page read from the tables, 16 KB at random places of a large store, costs more than the rest.
+    const links = "SELECT parent, child_queue_id, time FROM links WHERE kind = 'relay'";
     this.hopStatements ??= {
-      out: this.db.prepare(`${links} AND l.parent IN (SELECT value FROM json_each(?))`),
-      into: this.db.prepare(`${links} AND l.child_queue_id IN (SELECT value FROM json_each(?))`),
-      entries: this.db.prepare(`SELECT id, host, queue_id, first_time FROM messages WHERE q_key IN (SELECT value FROM json_each(?1))
-        AND queue_id IN (SELECT value FROM json_each(?2))`),
+      out: this.db.prepare(`${links} AND parent IN (SELECT value FROM json_each(?))`),
+      into: this.db.prepare(`${links} AND child_queue_id IN (SELECT value FROM json_each(?))`),
+      entries: this.db.prepare("SELECT q_key, id, first_time FROM messages WHERE q_key IN (SELECT value FROM json_each(?))"),
       rows: this.db.prepare(`SELECT ${ROW_COLUMNS} FROM recipients r WHERE r.message IN (SELECT value FROM json_each(?))`),
+      host: this.db.prepare("SELECT host FROM messages WHERE id = ?"),
     };
     this.hopStatements.rows.setReturnArrays(true);
     return this.hopStatements;
   }
 
   /**
-   * In a few statements for the whole page (a statement a row cost more than the search):
-   * the relay links from and to the rows' messages, the entries of their queue IDs, and those
-   * entries' recipient rows; the matching is done here.
+   * In a few statements for the whole page (a statement a row cost more than the search): the
+   * relay links from and to the rows' messages, the entries of the queue IDs they name (by the
+   * integer key of the queue ID: the row found is checked to be of that queue ID), and the rows
+   * of those entries that the page does not hold already.
    */
   async relayHops(rows: readonly TraceRow[]): Promise<RelayHops[]> {
     const hops: RelayHops[] = rows.map(() => ({}));
-    const rowsWithQueue = rows.filter((r) => r.queueId !== null && r.recipient !== null); // not refusals, placeholders
-    if (!rowsWithQueue.length) return hops;
-    const list = (values: Iterable<string | number>) => JSON.stringify([...new Set(values)]);
-    type Link = { parent: number; child_queue_id: string; time: number; host: string };
+    const withQueue = rows.filter((r) => r.queueId !== null && r.recipient !== null); // not refusals, placeholders
+    if (!withQueue.length) return hops;
     const sql = this.hopSql();
-    const out = sql.out.all(list(rowsWithQueue.map((r) => r.message))) as Link[];
-    const into = sql.into.all(list(rowsWithQueue.map((r) => r.queueId as string))) as Link[];
+    const list = (values: Iterable<string | number>) => JSON.stringify([...new Set(values)]);
+    type Link = { parent: number; child_queue_id: string; time: number };
+    const out = sql.out.all(list(withQueue.map((r) => r.message))) as Link[];
+    const into = sql.into.all(list(withQueue.map((r) => r.queueId as string))) as Link[];
     if (!out.length && !into.length) return hops;
-    // The entries of every queue ID a link names (children) or a row has (links into it).
-    const queueIds = new Set([...out.map((l) => l.child_queue_id), ...into.map((l) => l.child_queue_id)]);
-    const entries = new Map<string, Array<{ id: number; host: string; first_time: number }>>();
-    for (const e of sql.entries.all(list([...queueIds].map((q) => textKey(q) as number)), list(queueIds)) as SqlRow[]) {
-      const of = entries.get(e.queue_id);
-      if (of) of.push(e as { id: number; host: string; first_time: number });
-      else entries.set(e.queue_id, [e as { id: number; host: string; first_time: number }]);
+    // Every stored entry of each queue ID a link names, by its key.
+    const byKey = new Map<number, Array<{ id: number; first_time: number; host?: string }>>();
+    const keys = new Set([...out, ...into].map((l) => textKey(l.child_queue_id) as number));
+    for (const e of sql.entries.all(list(keys)) as Array<{ q_key: number; id: number; first_time: number }>) {
+      const of = byKey.get(e.q_key);
+      if (of) of.push(e);
+      else byKey.set(e.q_key, [e]);
     }
-    const target = (l: Link) => linkTarget(entries.get(l.child_queue_id) ?? [], l.time, l.host);
-    // The recipient rows of the entries on the other end.
-    const ends = new Set<number>();
-    for (const l of out) {
-      const t = target(l);
-      if (t !== undefined) ends.add(t);
-    }
-    for (const l of into) ends.add(l.parent);
-    const rowsOfMessage = new Map<number, TraceRow[]>();
-    for (const r of this.rowsOf(sql.rows.all(list(ends)) as unknown as SqlArrayRow[])) {
-      const of = rowsOfMessage.get(r.message);
-      if (of) of.push(r);
-      else rowsOfMessage.set(r.message, [r]);
-    }
+    // Rows by message: the page's, then those of the entries on the other end that it lacks.
+    const rowsOfMessage = Map.groupBy(rows, (r) => r.message) as Map<number, TraceRow[]>;
+    const pageMessages = new Set(rowsOfMessage.keys());
+    const hostOf = (id: number) => rowsOfMessage.get(id)?.[0]?.host ?? (sql.host.get(id) as { host: string } | undefined)?.host ?? "";
+    const target = (l: Link, parentHost: string) => linkTarget(byKey.get(textKey(l.child_queue_id) as number) ?? [], l.time, parentHost, hostOf);
+    const parentHost = new Map(withQueue.map((r) => [r.message, r.host]));
+    const outTargets = out.map((l) => target(l, parentHost.get(l.parent) ?? ""));
     const same = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
-    const outOf = Map.groupBy(out, (l) => l.parent);
+    // The page holds a message's rows that the search matched, maybe not the one wanted: any
+    // other end without the wanted recipient's row in the page is read from the store.
+    const inPage = new Set(rows.map((r) => `${r.message} ${r.recipient?.toLowerCase()}`));
+    const missing = new Set<number>();
+    for (const [k, l] of out.entries()) {
+      const t = outTargets[k];
+      if (t === undefined || missing.has(t)) continue;
+      for (const r of rowsOfMessage.get(l.parent) ?? []) if (!inPage.has(`${t} ${r.recipient?.toLowerCase()}`)) missing.add(t);
+    }
+    const byQueue = Map.groupBy(withQueue, (r) => r.queueId as string);
+    for (const l of into) {
+      if (!pageMessages.has(l.parent)) missing.add(l.parent);
+      else for (const r of byQueue.get(l.child_queue_id) ?? []) if (!inPage.has(`${l.parent} ${r.recipient?.toLowerCase()}`)) missing.add(l.parent);
+    }
+    if (missing.size) {
+      for (const id of missing) rowsOfMessage.delete(id); // read whole, not twice
+      for (const r of this.rowsOf(sql.rows.all(list(missing)) as unknown as SqlArrayRow[])) {
+        const of = rowsOfMessage.get(r.message);
+        if (of) of.push(r);
+        else rowsOfMessage.set(r.message, [r]);
+      }
+    }
+    const outOf = new Map<number, Array<[Link, number | undefined]>>();
+    out.forEach((l, k) => {
+      const of = outOf.get(l.parent);
+      if (of) of.push([l, outTargets[k]]);
+      else outOf.set(l.parent, [[l, outTargets[k]]]);
+    });
     const intoOf = Map.groupBy(into, (l) => l.child_queue_id);
     rows.forEach((row, i) => {
       if (row.queueId === null || row.recipient === null) return;
-      for (const l of outOf.get(row.message) ?? []) {
-        const child = target(l);
+      for (const [l, child] of outOf.get(row.message) ?? []) {
         // The next entry's row of this recipient, or of what that hop made of it (orig_to).
-        const next = child === undefined ? undefined
-          : rowsOfMessage.get(child)?.find((r) => same(r.recipient, row.recipient) || same(r.origTo, row.recipient));
+        const next = child === undefined ? undefined : rowsOfMessage.get(child)?.find((r) =>
+          r.queueId === l.child_queue_id && (same(r.recipient, row.recipient) || same(r.origTo, row.recipient)));
         if (next) {
           hops[i].next = next;
           break;
@@ -997,7 +1024,7 @@ export class SqliteStore implements Store {
       }
       for (const l of intoOf.get(row.queueId) ?? []) {
         // A link to this queue ID counts only if this entry is the one it points to.
-        if (Math.abs(l.time - row.time) > LINK_WINDOW_MS || target(l) !== row.message) continue;
+        if (Math.abs(l.time - row.time) > LINK_WINDOW_MS || target(l, hostOf(l.parent)) !== row.message) continue;
         const prev = rowsOfMessage.get(l.parent)?.find((r) => same(r.recipient, row.recipient) || same(r.recipient, row.origTo));
         if (prev) {
           hops[i].prev = prev;

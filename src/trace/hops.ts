@@ -18,6 +18,9 @@
 import type { RelayHops, Store, TraceQuery, TraceRow } from "../store/store.ts";
 import { DEFAULT_LIMIT } from "./query.ts";
 
+/** The store rows a shown row took in the last search of each store (searchTrace's first ask). */
+const rowsPerShown = new WeakMap<Store, number>();
+
 /** Hops followed each way: Postfix setups chain two or three (filter, outbound instance). */
 const MAX_HOPS = 8;
 
@@ -27,9 +30,10 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
   const limit = q.limit ?? DEFAULT_LIMIT;
   const out: TraceRow[] = [];
   let before = q.before;
-  // Rows of the store a row shown took so far: some rows are hops that another row shows, so a
-  // page asks for more than it shows (a quarter more at first, then as many as the share seen).
-  let perRow = 1.25;
+  // Rows of the store a row shown took: some rows are hops that another row shows, so a page
+  // asks for more than it shows (as many more as the last search of this store saw, or a
+  // quarter more), and again for what is missing, as many more as this search has seen.
+  let perRow = rowsPerShown.get(store) ?? 1.25;
   while (out.length < limit) {
     const want = limit - out.length;
     const ask = Math.min(Math.ceil(want * perRow) + 8, 4 * want + 8);
@@ -37,6 +41,7 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
     if (!raw.length) break;
     const shown = await collapse(store, q, raw);
     for (const r of shown) out.push(r);
+    rowsPerShown.set(store, Math.min(4, Math.max(1, raw.length / Math.max(1, shown.length))));
     if (raw.length < ask) break;
     perRow = Math.max(perRow, raw.length / Math.max(1, shown.length));
     const last = raw[raw.length - 1];

@@ -10,7 +10,8 @@
  *   GET /api/health                               -> { ok: true, store }
  *
  * The query parameters are trace's options by the same names (`message-id`, `queue-id`,
- * `client-ip`, `min-delay` with dashes). Errors are `{ error }` with 400, 401 or 404.
+ * `client-ip`, `min-delay` with dashes; `each-hop=1` for a row per queue entry, as
+ * `--each-hop`). Errors are `{ error }` with 400, 401 or 404.
  *
  * Mail logs are personal data: the server listens on 127.0.0.1 unless told otherwise, and on
  * any other address only with a token (`Authorization: Bearer TOKEN`, compared in constant
