@@ -32,7 +32,7 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
   let before = q.before;
   // Rows of the store a row shown took: some rows are hops that another row shows, so a page
   // asks for more than it shows (as many more as the last search of this store saw, or a
-  // quarter more), and again for what is missing, as many more as this search has seen.
+  // quarter more at the least), and again for what is missing, as many more as this search has seen.
   let perRow = rowsPerShown.get(store) ?? 1.25;
   while (out.length < limit) {
     const want = limit - out.length;
@@ -41,7 +41,7 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
     if (!raw.length) break;
     const shown = await collapse(store, q, raw);
     for (const r of shown) out.push(r);
-    rowsPerShown.set(store, Math.min(4, Math.max(1, raw.length / Math.max(1, shown.length))));
+    rowsPerShown.set(store, Math.min(4, Math.max(1.25, raw.length / Math.max(1, shown.length))));
     if (raw.length < ask) break;
     perRow = Math.max(perRow, raw.length / Math.max(1, shown.length));
     const last = raw[raw.length - 1];
