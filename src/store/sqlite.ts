@@ -964,16 +964,19 @@ export class SqliteStore implements Store {
     const list = (values: Iterable<string | number>) => JSON.stringify([...new Set(values)]);
     type Link = { parent: number; child_queue_id: string; time: number };
     const out = sql.out.all(list(withQueue.map((r) => r.message))) as Link[];
-    const into = sql.into.all(list(withQueue.map((r) => r.queueId as string))) as Link[];
-    if (!out.length && !into.length) return hops;
     // Every stored entry of each queue ID a link names, by its key.
     const byKey = new Map<number, Array<{ id: number; first_time: number; host?: string }>>();
-    const keys = new Set([...out, ...into].map((l) => textKey(l.child_queue_id) as number));
-    for (const e of sql.entries.all(list(keys)) as Array<{ q_key: number; id: number; first_time: number }>) {
-      const of = byKey.get(e.q_key);
-      if (of) of.push(e);
-      else byKey.set(e.q_key, [e]);
-    }
+    const loadEntries = (links: Link[]) => {
+      const keys = new Set<number>();
+      for (const l of links) {
+        const k = textKey(l.child_queue_id) as number;
+        if (!byKey.has(k)) keys.add(k);
+      }
+      if (!keys.size) return;
+      for (const k of keys) byKey.set(k, []);
+      for (const e of sql.entries.all(list(keys)) as Array<{ q_key: number; id: number; first_time: number }>) byKey.get(e.q_key)?.push(e);
+    };
+    loadEntries(out);
     // Rows by message: the page's, then those of the entries on the other end that it lacks.
     const rowsOfMessage = Map.groupBy(rows, (r) => r.message) as Map<number, TraceRow[]>;
     const pageMessages = new Set(rowsOfMessage.keys());
@@ -981,6 +984,16 @@ export class SqliteStore implements Store {
     const target = (l: Link, parentHost: string) => linkTarget(byKey.get(textKey(l.child_queue_id) as number) ?? [], l.time, parentHost, hostOf);
     const parentHost = new Map(withQueue.map((r) => [r.message, r.host]));
     const outTargets = out.map((l) => target(l, parentHost.get(l.parent) ?? ""));
+    // The links into the page's entries: those of its own rows' (a child is passed on by one
+    // parent), and for the other rows read from the links_child index.
+    const childrenOfPage = new Set(outTargets.filter((t) => t !== undefined && pageMessages.has(t)));
+    const probe = withQueue.filter((r) => !childrenOfPage.has(r.message)).map((r) => r.queueId as string);
+    const into = probe.length ? (sql.into.all(list(probe)) as Link[]) : [];
+    loadEntries(into);
+    out.forEach((l, k) => {
+      if (childrenOfPage.has(outTargets[k] as number)) into.push(l);
+    });
+    if (!out.length && !into.length) return hops;
     const same = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
     // The page holds a message's rows that the search matched, maybe not the one wanted: any
     // other end without the wanted recipient's row in the page is read from the store.
