@@ -53,6 +53,24 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
 }
 
 /**
+ * Every row of a search, newest first, a page a read of the store (`pageRows` store rows): as
+ * many rows as each read shows, without reading again to fill a page (what `report` writes and
+ * `summary` counts need no page of a fixed size).
+ */
+export async function* searchPages(store: Store, q: TraceQuery, pageRows: number): AsyncGenerator<TraceRow[]> {
+  let before = q.before;
+  for (;;) {
+    const raw = await store.trace({ ...q, limit: pageRows, before });
+    if (!raw.length) return;
+    const shown = q.eachHop ? raw : await collapse(store, q, raw);
+    if (shown.length) yield shown;
+    if (raw.length < pageRows) return;
+    const last = raw[raw.length - 1];
+    before = { time: last.time, rid: last.rid };
+  }
+}
+
+/**
  * Each row's chains of hops both ways (nearest first), followed level by level for the whole
  * page: one store call a level, for the chain ends whose hops are not known yet (a hop's
  * neighbour is often a row of the same page, whose hops are).
