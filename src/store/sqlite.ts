@@ -997,18 +997,25 @@ export class SqliteStore implements Store {
     const same = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
     // The page holds a message's rows that the search matched, maybe not the one wanted: any
     // other end without the wanted recipient's row in the page is read from the store.
-    const inPage = new Set(rows.map((r) => `${r.message} ${r.recipient?.toLowerCase()}`));
+    const low = new Map(withQueue.map((r) => [r, (r.recipient as string).toLowerCase()]));
+    const inPage = new Map<number, Set<string>>();
+    for (const [r, l] of low) {
+      const of = inPage.get(r.message);
+      if (of) of.add(l);
+      else inPage.set(r.message, new Set([l]));
+    }
+    /** Whether the page has the row of `message` for each of these page rows' recipients. */
+    const holds = (message: number, of: readonly TraceRow[] | undefined) => {
+      const there = inPage.get(message);
+      return !!there && (of ?? []).every((r) => !low.has(r) || there.has(low.get(r) as string));
+    };
     const missing = new Set<number>();
-    for (const [k, l] of out.entries()) {
+    out.forEach((l, k) => {
       const t = outTargets[k];
-      if (t === undefined || missing.has(t)) continue;
-      for (const r of rowsOfMessage.get(l.parent) ?? []) if (!inPage.has(`${t} ${r.recipient?.toLowerCase()}`)) missing.add(t);
-    }
+      if (t !== undefined && !missing.has(t) && !holds(t, rowsOfMessage.get(l.parent))) missing.add(t);
+    });
     const byQueue = Map.groupBy(withQueue, (r) => r.queueId as string);
-    for (const l of into) {
-      if (!pageMessages.has(l.parent)) missing.add(l.parent);
-      else for (const r of byQueue.get(l.child_queue_id) ?? []) if (!inPage.has(`${l.parent} ${r.recipient?.toLowerCase()}`)) missing.add(l.parent);
-    }
+    for (const l of into) if (!missing.has(l.parent) && !holds(l.parent, byQueue.get(l.child_queue_id))) missing.add(l.parent);
     if (missing.size) {
       for (const id of missing) rowsOfMessage.delete(id); // read whole, not twice
       for (const r of this.rowsOf(sql.rows.all(list(missing)) as unknown as SqlArrayRow[])) {
