@@ -1,10 +1,10 @@
 /** The reading layer (MIME, formats, status/reply/command) on hand-written bounce mails. */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../support/temp-dir.ts";
 import { decodeMail } from "../../src/bounce/decode.ts";
 import { readInputs, splitMails, splitMbox } from "../../src/bounce/input.ts";
 import { parseMail } from "../../src/bounce/mime.ts";
@@ -110,7 +110,7 @@ test("status and reply code selection rules", () => {
 });
 
 test("inputs: mbox split, Maildir (cur/new, not tmp), unreadable path reported", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailtrace-bounce-"));
+  const dir = tempDir("mailtrace-bounce-");
   const mbox = `From MAILER-DAEMON Mon Jun  2 10:00:05 2025\n${fixture("qmail-two-recipients.eml")}\nFrom MAILER-DAEMON Mon Jun  2 10:00:06 2025\n${fixture("exim-delayed.eml")}`;
   assert.equal(splitMbox(Buffer.from(mbox)).length, 2);
   writeFileSync(join(dir, "box.mbox"), mbox);

@@ -4,10 +4,10 @@
  * (recipient + status digit 2/4/5, or N for a NOQUEUE reject), our store must agree.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../support/temp-dir.ts";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import { openStore } from "../../src/store/open.ts";
 import { corpusPath, skipUnlessCorpus } from "../support/corpus.ts";
@@ -35,7 +35,7 @@ const STATUS_OF: Record<string, string> = { "2": "delivered", "4": "pending", "5
 test("pmg-log-tracker inputs ingest without unparsed Postfix lines", { skip: skipUnlessCorpus(...PMG) }, async () => {
   const dir = corpusPath(...PMG) as string;
   for (const f of readdirSync(dir).filter((n) => n.startsWith("test_input_"))) {
-    const store = await openStore(`sqlite:${join(mkdtempSync(join(tmpdir(), "mailtrace-corpus-")), "c.db")}`);
+    const store = await openStore(`sqlite:${join(tempDir("mailtrace-corpus-"), "c.db")}`);
     try {
       const s = await ingestFiles(store, [join(dir, f)], { year: YEARS[f] ?? 2020, tz: "Europe/Vienna" });
       assert.deepEqual(s.errors, [], f);
@@ -55,7 +55,7 @@ test("pmg-log-tracker expected outcomes: recipients and statuses per queue entry
   let agreed = 0;
   const misses: string[] = [];
   for (const [out, input] of Object.entries(EXPECTED)) {
-    const store = await openStore(`sqlite:${join(mkdtempSync(join(tmpdir(), "mailtrace-corpus-")), "c.db")}`);
+    const store = await openStore(`sqlite:${join(tempDir("mailtrace-corpus-"), "c.db")}`);
     try {
       await ingestFiles(store, [join(dir, input)], { year: YEARS[input], tz: "Europe/Vienna" });
       const rejects = await store.trace({ since: 0, limit: 100000 });

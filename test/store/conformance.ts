@@ -5,10 +5,10 @@
  * a name the shared store of the day's log, with one a fresh store of that name.
  */
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../support/temp-dir.ts";
 import { gzipSync } from "node:zlib";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import type { Store } from "../../src/store/store.ts";
@@ -116,7 +116,7 @@ async function snapshot(store: Store): Promise<unknown> {
 }
 
 export function runStoreConformance(name: string, open: (fresh?: string) => Promise<Store>): void {
-  const dir = mkdtempSync(join(tmpdir(), `mailtrace-${name}-`));
+  const dir = tempDir(`mailtrace-${name}-`);
   const day = join(dir, "maillog.1");
   const next = join(dir, "maillog.gz");
   writeFileSync(day, `${DAY_LOG}\n`);

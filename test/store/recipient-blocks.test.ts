@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../support/temp-dir.ts";
 import { writePostfixLog } from "../../src/demo/postfix-log.ts";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import type { CanonicalStatus } from "../../src/logs/status.ts";
@@ -71,7 +71,7 @@ function reference(all: TraceRow[], q: TraceQuery): TraceRow[] {
 }
 
 test("sqlite trace through block summaries: the same rows as a scan of every row, over many blocks, rows changed in later loads, files in either order", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailtrace-blocks-"));
+  const dir = tempDir("mailtrace-blocks-");
   const log = join(dir, "all.log");
   await writePostfixLog(log, { start: Date.UTC(2026, 10, 1), lines: 60_000, seed: 11, meanGapSeconds: 3 });
   // Two halves, ingested by two writers: the second updates rows of the first (deliveries after
@@ -196,7 +196,7 @@ test("sqlite trace through block summaries: the same rows as a scan of every row
 });
 
 test("sqlite trace through block summaries: a status, sender or start time a row gets in a later load counts in its old block", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailtrace-blocks-"));
+  const dir = tempDir("mailtrace-blocks-");
   const start = Date.parse("2026-11-01T00:00:00Z");
   const line = (t: number, rest: string) => `${new Date(start + t * 1000).toISOString().replace(".000Z", "+00:00")} mx1 postfix/${rest}`;
   const qid = (i: number) => `1A${i.toString(16).toUpperCase().padStart(8, "0")}`;

@@ -1,19 +1,19 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { tempDir } from "../support/temp-dir.ts";
 import { openStore } from "../../src/store/open.ts";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import { buildTraceQuery } from "../../src/trace/query.ts";
 import { DAY_LOG, NEXT_LOG, REUSE_LOG, runStoreConformance } from "./conformance.ts";
 
-const url = `sqlite:${join(mkdtempSync(join(tmpdir(), "mailtrace-sqlite-")), "t.db")}`;
+const url = `sqlite:${join(tempDir("mailtrace-sqlite-"), "t.db")}`;
 // Fresh stores (one per test case, many of them) live in memory.
 runStoreConformance("sqlite", (fresh) => openStore(fresh ? "sqlite::memory:" : url));
 // The same suite with every write a bulk load: indexes dropped and built at the end, message
 // keys looked up in memory (key-index.ts) in place of the key index.
-const bulkUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), "mailtrace-sqlite-bulk-")), "t.db")}`;
+const bulkUrl = `sqlite:${join(tempDir("mailtrace-sqlite-bulk-"), "t.db")}`;
 runStoreConformance("sqlite (bulk loads)", async (fresh) => {
   const s = await openStore(fresh ? "sqlite::memory:" : bulkUrl);
   const writer = s.writer.bind(s);
@@ -33,7 +33,7 @@ test("sqlite: WAL journal; bad URLs are one-line user errors", async () => {
 test("sqlite: a load much larger than the store is written without query indexes, which are rebuilt at the end", async () => {
   const { writePostfixLog } = await import("../../src/demo/postfix-log.ts");
   const { ingestFiles } = await import("../../src/logs/ingest.ts");
-  const dir = mkdtempSync(join(tmpdir(), "mailtrace-bulk-"));
+  const dir = tempDir("mailtrace-bulk-");
   const log = join(dir, "mail.log");
   await writePostfixLog(log, { start: Date.UTC(2026, 10, 1), lines: 20000, seed: 7, meanGapSeconds: 2 });
   const rowsOf = async (u: string, bulk: boolean) => {
@@ -115,7 +115,7 @@ test("event codec: what is encoded decodes the same, also parts appended to each
 
 test("sqlite: a bulk load while another connection reads the store stays in WAL and does not wait", async () => {
   const { DatabaseSync } = await import("node:sqlite");
-  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-conc-")), "c.db");
+  const path = join(tempDir("mailtrace-conc-"), "c.db");
   const s = (await openStore(`sqlite:${path}`)) as any;
   const reader = new DatabaseSync(path);
   assert.equal((reader.prepare("SELECT count(*) AS n FROM messages").get() as { n: number }).n, 0);
@@ -136,7 +136,7 @@ test("sqlite: a bulk load while another connection reads the store stays in WAL 
 });
 
 test("sqlite: a store opened while another connection bulk-loads it reads what is committed, and leaves the indexes to the loader", async () => {
-  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-conc2-")), "c.db");
+  const path = join(tempDir("mailtrace-conc2-"), "c.db");
   const loader = (await openStore(`sqlite:${path}`)) as any;
   const w = loader.writer({ expectedBytes: 1 << 30 });
   const { id } = w.insertMessage({ host: "mx1", queueId: "ABCDE12345", firstTime: Date.UTC(2024, 5, 1), offset: 0, disc: 0 });
@@ -158,7 +158,7 @@ test("sqlite: a store opened while another connection bulk-loads it reads what i
 });
 
 test("sqlite: a second writer from another connection gets a one-line 'busy' error, and the first goes on", async () => {
-  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-busy-")), "b.db");
+  const path = join(tempDir("mailtrace-busy-"), "b.db");
   const a = (await openStore(`sqlite:${path}`)) as any;
   const b = (await openStore(`sqlite:${path}`)) as any;
   const w = a.writer();
@@ -173,7 +173,7 @@ test("sqlite: a second writer from another connection gets a one-line 'busy' err
 });
 
 test("sqlite: a store of another schema version is a one-line error that says to ingest again, even with indexes missing", async () => {
-  const path = join(mkdtempSync(join(tmpdir(), "mailtrace-schema-")), "old.db");
+  const path = join(tempDir("mailtrace-schema-"), "old.db");
   const s = (await openStore(`sqlite:${path}`)) as any;
   s.db.exec("UPDATE meta SET value = '2' WHERE key = 'schema'; DROP INDEX links_child");
   await s.close();
@@ -185,7 +185,7 @@ test("sqlite: a store of another schema version is a one-line error that says to
 });
 
 test("sqlite: a schema-7 store is migrated in place (to 8, then 9): its trace rows keep every field, and ingest goes on", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mailtrace-migrate-"));
+  const dir = tempDir("mailtrace-migrate-");
   const path = join(dir, "v7.db");
   const log = join(dir, "day.log");
   writeFileSync(log, `${DAY_LOG}\n${REUSE_LOG}\n`);
