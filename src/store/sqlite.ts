@@ -149,7 +149,11 @@ UPDATE recipients SET host = m.host, queue_id = m.queue_id, message_id = m.messa
 UPDATE meta SET value = '8' WHERE key = 'schema';
 `;
 
-/** Schema 8 -> 9: the entry's state (after the events in such a store: read rarely). */
+/**
+ * Schema 8 -> 9: the entry's state. ALTER TABLE puts the columns after the events, so in such a
+ * store the writer's lookup of a stored message (find, byId) reads the row's overflow pages too;
+ * a new store has them before the events.
+ */
 const MIGRATE_8_TO_9 = `
 ALTER TABLE messages ADD COLUMN state_status TEXT;
 ALTER TABLE messages ADD COLUMN state_detail TEXT;
