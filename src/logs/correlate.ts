@@ -509,6 +509,12 @@ export class Correlator {
           for (const r of m.rcpts.values()) this.recipient(m, env, r.recipient, status, fact);
         }
         if (fact.recipient) this.recipient(m, env, fact.recipient, status, fact);
+        // A hold or discard by header/body checks is a state of the whole entry, as postsuper's
+        // are: cleanup names only the first recipient, and the others (known from the hop that
+        // passed the message on, or logged later) take it from the stored state (Store.relayHops).
+        if (wholeMessage && (status === "quarantined" || status === "filtered")) {
+          this.setState(m, env, { status, detail: fact.detail ?? fact.status ?? "", time: env.time });
+        }
         break;
       }
       case "expired":

@@ -217,6 +217,9 @@ const DENSE_MATCHES = BLOCK_ROWS / 4;
 // Links resolve to queue entries that started within this window around the link's time.
 const LINK_WINDOW_MS = 6 * 3600 * 1000;
 
+/** Ids of the rows relayHops makes of an entry's whole outcome (wholeEntryRows): below every stored row's. */
+let wholeEntryRid = 0;
+
 /**
  * The one entry a link points to: Postfix reuses queue IDs, so of the entries with the link's
  * queue ID (`entries`) that started within LINK_WINDOW_MS of its time, the nearest to it (the
@@ -937,9 +940,9 @@ export class SqliteStore implements Store {
   }
 
   /** relayHops' statements, prepared once (preparing them cost as much as running them). */
-  private hopStatements: Record<"out" | "into" | "entries" | "rows" | "host", StatementSync> | undefined;
+  private hopStatements: Record<"out" | "into" | "entries" | "rows" | "host" | "whole", StatementSync> | undefined;
 
-  private hopSql(): Record<"out" | "into" | "entries" | "rows" | "host", StatementSync> {
+  private hopSql(): Record<"out" | "into" | "entries" | "rows" | "host" | "whole", StatementSync> {
     // Each reads an index alone where it can (links_child and messages_key cover these columns):
     // a page read from the tables, 16 KB at random places of a large store, costs more than the rest.
     const links = "SELECT parent, child_queue_id, time FROM links WHERE kind = 'relay'";
@@ -949,6 +952,8 @@ export class SqliteStore implements Store {
       entries: this.db.prepare("SELECT q_key, id, first_time FROM messages WHERE q_key IN (SELECT value FROM json_each(?))"),
       rows: this.db.prepare(`SELECT ${ROW_COLUMNS} FROM recipients r WHERE r.message IN (SELECT value FROM json_each(?))`),
       host: this.db.prepare("SELECT host FROM messages WHERE id = ?"),
+      whole: this.db.prepare(`SELECT id, host, queue_id, first_time, offset, message_id, sender, client_ip, size, subject,
+        state_status, state_detail FROM messages WHERE id IN (SELECT value FROM json_each(?))`),
     };
     this.hopStatements.rows.setReturnArrays(true);
     return this.hopStatements;
@@ -963,7 +968,9 @@ export class SqliteStore implements Store {
   async relayHops(rows: readonly TraceRow[]): Promise<RelayHops[]> {
     const hops: RelayHops[] = rows.map(() => ({}));
     const withQueue = rows.filter((r) => r.queueId !== null && r.recipient !== null); // not refusals, placeholders
-    if (!withQueue.length) return hops;
+    // A placeholder (an entry with no recipient logged yet) has a previous hop too: the entry it came from.
+    const placeholders = rows.filter((r) => r.queueId !== null && r.recipient === null);
+    if (!withQueue.length && !placeholders.length) return hops;
     const sql = this.hopSql();
     const list = (values: Iterable<string | number>) => JSON.stringify([...new Set(values)]);
     type Link = { parent: number; child_queue_id: string; time: number };
@@ -991,7 +998,7 @@ export class SqliteStore implements Store {
     // The links into the page's entries: those of its own rows' (a child is passed on by one
     // parent), and for the other rows read from the links_child index.
     const childrenOfPage = new Set(outTargets.filter((t) => t !== undefined && pageMessages.has(t)));
-    const probe = withQueue.filter((r) => !childrenOfPage.has(r.message)).map((r) => r.queueId as string);
+    const probe = [...withQueue, ...placeholders].filter((r) => !childrenOfPage.has(r.message)).map((r) => r.queueId as string);
     const into = probe.length ? (sql.into.all(list(probe)) as Link[]) : [];
     loadEntries(into);
     out.forEach((l, k) => {
@@ -1019,7 +1026,7 @@ export class SqliteStore implements Store {
       if (t !== undefined && !missing.has(t) && !holds(t, rowsOfMessage.get(l.parent))) missing.add(t);
     });
     const byQueue = Map.groupBy(withQueue, (r) => r.queueId as string);
-    for (const l of into) if (!missing.has(l.parent) && !holds(l.parent, byQueue.get(l.child_queue_id))) missing.add(l.parent);
+    for (const l of into) if (!missing.has(l.parent) && !holds(l.parent, byQueue.get(l.child_queue_id) ?? [])) missing.add(l.parent);
     if (missing.size) {
       for (const id of missing) rowsOfMessage.delete(id); // read whole, not twice
       for (const r of this.rowsOf(sql.rows.all(list(missing)) as unknown as SqlArrayRow[])) {
@@ -1035,8 +1042,23 @@ export class SqliteStore implements Store {
       else outOf.set(l.parent, [[l, outTargets[k]]]);
     });
     const intoOf = Map.groupBy(into, (l) => l.child_queue_id);
+    // Rows passed on to an entry that has no row of their recipient: the entry's own outcome.
+    const wholeOf: Array<[i: number, child: number]> = [];
     rows.forEach((row, i) => {
-      if (row.queueId === null || row.recipient === null) return;
+      if (row.queueId === null) return;
+      if (row.recipient === null) {
+        // A placeholder's previous hop: a row of the entry that passed the message on to it.
+        for (const l of intoOf.get(row.queueId) ?? []) {
+          if (Math.abs(l.time - row.time) > LINK_WINDOW_MS || target(l, hostOf(l.parent)) !== row.message) continue;
+          const prev = rowsOfMessage.get(l.parent)?.find((r) => r.recipient !== null);
+          if (prev) {
+            hops[i].prev = prev;
+            break;
+          }
+        }
+        return;
+      }
+      let passedTo: number | undefined;
       for (const [l, child] of outOf.get(row.message) ?? []) {
         // The next entry's row of this recipient, or of what that hop made of it (orig_to).
         const next = child === undefined ? undefined : rowsOfMessage.get(child)?.find((r) =>
@@ -1045,7 +1067,9 @@ export class SqliteStore implements Store {
           hops[i].next = next;
           break;
         }
+        passedTo ??= child;
       }
+      if (!hops[i].next && passedTo !== undefined) wholeOf.push([i, passedTo]);
       for (const l of intoOf.get(row.queueId) ?? []) {
         // A link to this queue ID counts only if this entry is the one it points to.
         if (Math.abs(l.time - row.time) > LINK_WINDOW_MS || target(l, hostOf(l.parent)) !== row.message) continue;
@@ -1056,7 +1080,34 @@ export class SqliteStore implements Store {
         }
       }
     });
+    if (wholeOf.length) this.wholeEntryRows(rows, hops, wholeOf, rowsOfMessage);
     return hops;
+  }
+
+  /**
+   * The next hop of a recipient that the entry it was passed on to never names: cleanup names
+   * only the first recipient of a message it holds or discards, and an entry waiting in the
+   * queue has logged none yet. Such a recipient takes what the entry says of all of them: its
+   * state (EntryState: held, discarded, released, expired, deleted), else the status of its
+   * placeholder row (queued, nothing delivered yet). Otherwise it has no next hop.
+   */
+  private wholeEntryRows(rows: readonly TraceRow[], hops: RelayHops[], wholeOf: Array<[number, number]>, rowsOfMessage: Map<number, TraceRow[]>): void {
+    const entries = this.hopSql().whole.all(JSON.stringify([...new Set(wholeOf.map(([, c]) => c))])) as SqlRow[];
+    const byId = new Map(entries.map((e) => [e.id as number, e]));
+    for (const [i, child] of wholeOf) {
+      const e = byId.get(child);
+      if (!e) continue;
+      const placeholder = rowsOfMessage.get(child)?.find((r) => r.recipient === null);
+      const status = (e.state_status as CanonicalStatus | null) ?? placeholder?.status;
+      if (!status) continue;
+      hops[i].next = {
+        time: e.first_time, offset: e.offset, host: e.host, queueId: e.queue_id, messageId: e.message_id, sender: e.sender,
+        recipient: rows[i].recipient, status, dsn: null, relay: null, detail: e.state_status ? e.state_detail : (placeholder?.detail ?? null),
+        clientIp: e.client_ip, size: e.size, subject: e.subject, origTo: null, message: child, delay: null,
+        // Not a stored row: an id of its own, never a stored row's (hops.ts tells rows apart by it).
+        rid: --wholeEntryRid,
+      };
+    }
   }
 
   /** linkTarget over the store's entries of each queue ID. */

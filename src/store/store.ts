@@ -354,6 +354,9 @@ export interface Store {
   /**
    * For each row, the rows of its recipient one `relay` link away, both ways, resolved as `show`
    * resolves links (the entry of the link's queue ID that started nearest to the link's time).
+   * Where the next entry has no row of the recipient, `next` is a row made of that entry's whole
+   * outcome (its EntryState, else its placeholder row's status; rid < 0), if it has one; a
+   * placeholder row's `prev` is a row of the entry that passed the message on to it.
    */
   relayHops(rows: readonly TraceRow[]): Promise<RelayHops[]>;
   /** The messages whose queue ID or Message-ID is `key`, with every linked entry, their recipients and events in time order. */

@@ -14,6 +14,12 @@
  * by `--status failed` and by the first hop's client IP alike. (`--min-delay` finds a message by
  * the delay of one of its hops, then tests the whole delay it shows: one that was slow only as a
  * whole, each hop under the limit, is not found.)
+ *
+ * A recipient passed on to an entry that never names it (cleanup names only the first recipient
+ * of a message it holds or discards; an entry still queued has logged none) has, as its next
+ * hop, a row the store makes of that entry's whole outcome (Store.relayHops; its rid is below
+ * every stored row's). A status search finds it only through a row that matches on its own: an
+ * entry's placeholder row (no recipient logged yet) then shows itself, with the hops before it.
  */
 import type { RelayHops, Store, TraceQuery, TraceRow } from "../store/store.ts";
 import { DEFAULT_LIMIT } from "./query.ts";
@@ -128,9 +134,12 @@ async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<T
   // are asked of the store (the same filters, by row id).
   const matched = new Set(raw.map((r) => r.rid));
   const others = new Set<number>();
-  raw.forEach((_, i) => {
-    if (!nexts[i].length) return;
-    for (const r of [nexts[i][nexts[i].length - 1], ...prevs[i]]) if (!matched.has(r.rid)) others.add(r.rid);
+  raw.forEach((row, i) => {
+    // (A placeholder's earlier hops too: when they match, their rows show it.)
+    if (!nexts[i].length && row.recipient !== null) return;
+    const ends = nexts[i].length ? [nexts[i][nexts[i].length - 1], ...prevs[i]] : prevs[i];
+    // (Rows of an entry's whole outcome, rid < 0, are no stored row to ask for.)
+    for (const r of ends) if (r.rid > 0 && !matched.has(r.rid)) others.add(r.rid);
   });
   const ids = [...others];
   if (ids.length) for (const r of await store.trace({ ...q, before: undefined, limit: ids.length, rowIds: ids, eachHop: true })) matched.add(r.rid);
@@ -143,6 +152,9 @@ async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<T
     const clientIp = q.clientIp === undefined ? (head.clientIp ?? row.clientIp) : row.clientIp;
     const before = prev.map((r) => r.queueId ?? "").reverse();
     if (!next.length) {
+      // A placeholder (its entry has logged no recipient yet) passed on by a hop the search
+      // matches: that hop's rows show its recipients with this entry's outcome.
+      if (row.recipient === null && prev.some((p) => matched.has(p.rid))) return;
       out.push(prev.length ? { ...row, clientIp, delay: totalDelay(row, head), hops: before } : row);
       return;
     }
@@ -154,6 +166,7 @@ async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<T
     out.push({
       ...last, time: row.time, offset: row.offset, rid: row.rid, clientIp, delay,
       messageId: last.messageId ?? row.messageId, subject: last.subject ?? row.subject, sender: last.sender ?? row.sender,
+      size: last.size ?? row.size,
       hops: [...before, row.queueId ?? "", ...next.slice(0, -1).map((r) => r.queueId ?? "")],
     });
   });

@@ -267,6 +267,50 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
     }
   });
 
+  test(`${name}: a recipient passed on to an entry that never names it takes the entry's whole outcome`, async () => {
+    // CCCCCCCCCC -> filter -> DDDDDDDDDD, held by header_checks (cleanup names only p@); EEEEEEEEEE
+    // -> filter -> FFFFFFFFFF, still queued (no recipient logged there).
+    const relayed = (from: string, to: string, rcpt: string, t: string) =>
+      `Jun 15 ${t} ${H} postfix/smtp[3]: ${from}: to=<${rcpt}>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as ${to})`;
+    const lines = [
+      `Jun 15 08:00:00 ${H} postfix/smtpd[1]: CCCCCCCCCC: client=e.example.net[192.0.2.35]`,
+      `Jun 15 08:00:00 ${H} postfix/qmgr[2]: CCCCCCCCCC: from=<e@example.net>, size=500, nrcpt=2 (queue active)`,
+      `Jun 15 08:00:01 ${H} postfix/smtpd[1]: DDDDDDDDDD: client=localhost[127.0.0.1]`,
+      `Jun 15 08:00:01 ${H} postfix/cleanup[4]: DDDDDDDDDD: hold: header X-Spam-Flag: YES from localhost[127.0.0.1]; from=<e@example.net> to=<p@example.jp> proto=ESMTP helo=<localhost>: spam`,
+      relayed("CCCCCCCCCC", "DDDDDDDDDD", "p@example.jp", "08:00:01"),
+      relayed("CCCCCCCCCC", "DDDDDDDDDD", "q@example.jp", "08:00:01"),
+      `Jun 15 08:00:01 ${H} postfix/qmgr[2]: CCCCCCCCCC: removed`,
+      `Jun 15 09:00:00 ${H} postfix/smtpd[1]: EEEEEEEEEE: client=f.example.net[192.0.2.36]`,
+      `Jun 15 09:00:00 ${H} postfix/qmgr[2]: EEEEEEEEEE: from=<f@example.net>, size=600, nrcpt=1 (queue active)`,
+      `Jun 15 09:00:01 ${H} postfix/smtpd[1]: FFFFFFFFFF: client=localhost[127.0.0.1]`,
+      `Jun 15 09:00:01 ${H} postfix/qmgr[2]: FFFFFFFFFF: from=<f@example.net>, size=800, nrcpt=1 (queue active)`,
+      relayed("EEEEEEEEEE", "FFFFFFFFFF", "r@example.jp", "09:00:01"),
+      `Jun 15 09:00:01 ${H} postfix/qmgr[2]: EEEEEEEEEE: removed`,
+    ];
+    const file = join(dir, "whole-entry.log");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const store = await open("whole-entry");
+    try {
+      await ingestFiles(store, [file], opts);
+      const rows = await store.trace(buildTraceQuery({ since: "2024-06-15T00:00:00Z", until: "2024-06-16T00:00:00Z", limit: 100 }));
+      const hops = await store.relayHops(rows);
+      const seen = rows.map((r, i) => [r.queueId, r.recipient, hops[i].next?.queueId ?? null, hops[i].next?.recipient ?? null, hops[i].next?.status ?? null, hops[i].prev?.queueId ?? null]);
+      assert.deepEqual(seen, [
+        // The placeholder: its previous hop is the filter's entry.
+        ["FFFFFFFFFF", null, null, null, null, "EEEEEEEEEE"],
+        ["EEEEEEEEEE", "r@example.jp", "FFFFFFFFFF", "r@example.jp", "pending", null],
+        ["DDDDDDDDDD", "p@example.jp", null, null, null, "CCCCCCCCCC"],
+        ["CCCCCCCCCC", "q@example.jp", "DDDDDDDDDD", "q@example.jp", "quarantined", null],
+        ["CCCCCCCCCC", "p@example.jp", "DDDDDDDDDD", "p@example.jp", "quarantined", null],
+      ]);
+      const q = hops[rows.findIndex((r) => r.recipient === "q@example.jp")].next;
+      assert.ok(q && q.rid < 0, "a row made of the entry's outcome has no stored row's id");
+      assert.equal(q?.detail, "header X-Spam-Flag: YES: spam");
+    } finally {
+      await store.close();
+    }
+  });
+
   test(`${name}: an entry that expired or was deleted (postsuper -d) fails its waiting recipients, whichever of its lines came first`, async () => {
     // 8888888888: deferred, expires. 9999999999: held by header_checks, deleted. AAAAAAAAAA:
     // deferred, deleted. BBBBBBBBBB: held, then released.

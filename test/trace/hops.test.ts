@@ -50,13 +50,23 @@ const LOG = [
   `Jun 10 11:00:01 ${H} postfix/qmgr[102]: D3D3D3D3D3: removed`,
 
   // Passed to the filter, re-injected, still in the queue when the log ends (no recipient logged
-  // after the filter, only its placeholder row: the filter's row stays its own).
+  // after the filter, only its placeholder row: the recipient is pending there).
   `Jun 10 12:00:00 ${H} postfix/smtpd[113]: A4A4A4A4A4: client=mail.example.com[192.0.2.10]`,
   `Jun 10 12:00:00 ${H} postfix/qmgr[102]: A4A4A4A4A4: from=<alice@example.com>, size=600, nrcpt=1 (queue active)`,
   `Jun 10 12:00:01 ${H} postfix/smtpd[103]: B4B4B4B4B4: client=localhost[127.0.0.1]`,
   `Jun 10 12:00:01 ${H} postfix/qmgr[102]: B4B4B4B4B4: from=<alice@example.com>, size=800, nrcpt=1 (queue active)`,
   `Jun 10 12:00:01 ${H} postfix/smtp[104]: A4A4A4A4A4: to=<fred@corp.example.jp>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as B4B4B4B4B4)`,
   `Jun 10 12:00:01 ${H} postfix/qmgr[102]: A4A4A4A4A4: removed`,
+
+  // Two recipients through the filter, held after it by header_checks: cleanup's line names only
+  // the first; the other is held too (the entry's state).
+  `Jun 10 13:00:00 ${H} postfix/smtpd[114]: E5E5E5E5E5: client=mail.example.com[192.0.2.10]`,
+  `Jun 10 13:00:00 ${H} postfix/qmgr[102]: E5E5E5E5E5: from=<alice@example.com>, size=600, nrcpt=2 (queue active)`,
+  `Jun 10 13:00:01 ${H} postfix/smtpd[103]: F5F5F5F5F5: client=localhost[127.0.0.1]`,
+  `Jun 10 13:00:01 ${H} postfix/cleanup[101]: F5F5F5F5F5: hold: header X-Spam-Flag: YES from localhost[127.0.0.1]; from=<alice@example.com> to=<gina@corp.example.jp> proto=ESMTP helo=<localhost>: spam`,
+  `Jun 10 13:00:01 ${H} postfix/smtp[104]: E5E5E5E5E5: to=<gina@corp.example.jp>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as F5F5F5F5F5)`,
+  `Jun 10 13:00:01 ${H} postfix/smtp[104]: E5E5E5E5E5: to=<hank@corp.example.jp>, relay=127.0.0.1[127.0.0.1]:10024, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as F5F5F5F5F5)`,
+  `Jun 10 13:00:01 ${H} postfix/qmgr[102]: E5E5E5E5E5: removed`,
 ].join("\n");
 
 /** Every row of a search, paged `page` rows at a time through the cursor of each page's last row. */
@@ -91,22 +101,28 @@ describe("trace across relay hops: one row per message and recipient", () => {
 
   test("each message once, with its last hop's outcome, its first hop's client and the hops before", async () => {
     assert.deepEqual(await shown({}), [
-      // Not delivered after the filter yet, no recipient logged there: both entries' rows.
-      ["B4B4B4B4B4", null, "pending", "127.0.0.1", null],
-      ["A4A4A4A4A4", "fred@corp.example.jp", "delivered", "192.0.2.10", null],
+      // Held after the filter: the recipient cleanup named, in its own row's place, and the other.
+      ["F5F5F5F5F5", "gina@corp.example.jp", "quarantined", "192.0.2.10", ["E5E5E5E5E5"]],
+      ["F5F5F5F5F5", "hank@corp.example.jp", "quarantined", "192.0.2.10", ["E5E5E5E5E5"]],
+      // Not delivered after the filter yet, no recipient logged there: pending, not the filter's "delivered".
+      ["B4B4B4B4B4", "fred@corp.example.jp", "pending", "192.0.2.10", ["A4A4A4A4A4"]],
       ["D3D3D3D3D3", "erin@corp.example.jp", "delivered", "192.0.2.10", null],
       ["C2C2C2C2C2", "dan@example.org", "delivered", "198.51.100.5", ["A2A2A2A2A2", "B2B2B2B2B2"]],
       ["B1B1B1B1B1", "bob@corp.example.jp", "failed", "192.0.2.10", ["A1A1A1A1A1"]],
     ]);
     // As the store holds them: every queue entry's row.
     const each = await searchTrace(store, { ...q({}), eachHop: true });
-    assert.deepEqual(each.map((r) => r.queueId), ["B4B4B4B4B4", "A4A4A4A4A4", "D3D3D3D3D3", "C2C2C2C2C2", "B2B2B2B2B2", "A2A2A2A2A2", "B1B1B1B1B1", "A1A1A1A1A1"]);
+    assert.deepEqual(each.map((r) => r.queueId), ["F5F5F5F5F5", "E5E5E5E5E5", "E5E5E5E5E5", "B4B4B4B4B4", "A4A4A4A4A4", "D3D3D3D3D3", "C2C2C2C2C2", "B2B2B2B2B2", "A2A2A2A2A2", "B1B1B1B1B1", "A1A1A1A1A1"]);
     assert.ok(each.every((r) => r.hops === undefined));
   });
 
   test("the filter's 'delivered' is not the message's: status searches see the last hop", async () => {
     assert.deepEqual((await shown({ status: "failed" })).map((r) => r[0]), ["B1B1B1B1B1"]);
-    assert.deepEqual((await shown({ status: "delivered" })).map((r) => r[0]), ["A4A4A4A4A4", "D3D3D3D3D3", "C2C2C2C2C2"]);
+    assert.deepEqual((await shown({ status: "delivered" })).map((r) => r[0]), ["D3D3D3D3D3", "C2C2C2C2C2"]);
+    // The entry after the filter that logged no recipient yet: its own row, with the hop before
+    // (a status search finds the entry's rows, not those of the hop that passed it on).
+    assert.deepEqual(await shown({ status: "pending" }), [["B4B4B4B4B4", null, "pending", "192.0.2.10", ["A4A4A4A4A4"]]]);
+    assert.deepEqual((await shown({ status: "quarantined" })).map((r) => r[1]), ["gina@corp.example.jp"]);
   });
 
   test("found by any hop's fields: the first hop's queue ID or client, a later hop's queue ID", async () => {
@@ -114,9 +130,12 @@ describe("trace across relay hops: one row per message and recipient", () => {
     for (const queueId of ["A2A2A2A2A2", "B2B2B2B2B2", "C2C2C2C2C2"]) assert.deepEqual((await shown({ queueId })).map((r) => r[0]), ["C2C2C2C2C2"]);
     assert.deepEqual((await shown({ clientIp: "198.51.100.5" })).map((r) => [r[0], r[3]]), [["C2C2C2C2C2", "198.51.100.5"]]);
     // A client only a later hop had (the filter's re-injection): that hop's row, its own client kept.
-    assert.deepEqual((await shown({ clientIp: "127.0.0.1" })).map((r) => [r[0], r[3]]), [["B4B4B4B4B4", "127.0.0.1"], ["C2C2C2C2C2", "127.0.0.1"], ["B1B1B1B1B1", "127.0.0.1"]]);
+    assert.deepEqual((await shown({ clientIp: "127.0.0.1" })).map((r) => [r[0], r[3]]), [["F5F5F5F5F5", "127.0.0.1"], ["B4B4B4B4B4", "127.0.0.1"], ["C2C2C2C2C2", "127.0.0.1"], ["B1B1B1B1B1", "127.0.0.1"]]);
     assert.deepEqual((await shown({ messageId: "m2@example.net" })).map((r) => r[0]), ["C2C2C2C2C2"]);
-    assert.deepEqual((await shown({ recipient: "*@corp.example.jp", status: "failed,delivered" })).map((r) => r[0]), ["A4A4A4A4A4", "D3D3D3D3D3", "B1B1B1B1B1"]);
+    assert.deepEqual((await shown({ recipient: "*@corp.example.jp", status: "failed,delivered" })).map((r) => r[0]), ["D3D3D3D3D3", "B1B1B1B1B1"]);
+    // The recipient cleanup did not name is found by its address, held.
+    assert.deepEqual((await shown({ recipient: "hank@corp.example.jp" })).map((r) => [r[0], r[2]]), [["F5F5F5F5F5", "quarantined"]]);
+    assert.deepEqual((await shown({ recipient: "fred@corp.example.jp" })).map((r) => [r[0], r[2]]), [["B4B4B4B4B4", "pending"]]);
     // Only the first hop is in the time range: it stands for the message, with the last hop's outcome.
     const first = await searchTrace(store, q({ since: "2024-06-10T10:00:00Z", until: "2024-06-10T10:00:00Z" }));
     assert.deepEqual(first.map((r) => [r.queueId, r.status, new Date(r.time).toISOString(), r.hops]), [
