@@ -95,6 +95,12 @@ export interface PostfixOptions {
   contentFilter?: boolean;
   /** Port of the re-injection smtpd (default: a free one), e.g. to name it in a header_checks FILTER action. */
   reinjectPort?: number;
+  /**
+   * header_checks of what the re-injection smtpd receives (a table, e.g. "regexp:$config_directory/after_filter",
+   * run by a cleanup service of its own), as where checks run on what the filter passed back
+   * (amavisd-new's X-Spam-Flag); none by default.
+   */
+  reinjectHeaderChecks?: string;
   maillogFile?: string;
   /** resolv.conf text for this instance only (own mount namespace); see the module comment. */
   resolvConf?: string;
@@ -344,7 +350,7 @@ function installExitHook(): void {
   }
 }
 
-function masterCf(o: { address: string; port: number; reinjectPort?: number }): string {
+function masterCf(o: { address: string; port: number; reinjectPort?: number; reinjectHeaderChecks?: string }): string {
   // chroot off everywhere: the temp dir is not a prepared chroot jail.
   const lines = [
     `${o.address}:${o.port} inet n - n - - smtpd`,
@@ -381,7 +387,10 @@ function masterCf(o: { address: string; port: number; reinjectPort?: number }): 
       // The re-injection listener: no second filter pass, no checks already done.
       `${o.address}:${o.reinjectPort} inet n - n - 4 smtpd`,
       "  -o content_filter=",
-      "  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters",
+      // header_checks are cleanup's: checks after the filter need a cleanup service of their own.
+      ...(o.reinjectHeaderChecks
+        ? ["  -o receive_override_options=no_unknown_recipient_checks,no_milters", "  -o cleanup_service_name=aftercleanup"]
+        : ["  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters"]),
       "  -o smtpd_helo_restrictions=",
       "  -o smtpd_client_restrictions=",
       "  -o smtpd_sender_restrictions=",
@@ -390,6 +399,7 @@ function masterCf(o: { address: string; port: number; reinjectPort?: number }): 
       "  -o mynetworks=127.0.0.0/8",
       "  -o smtpd_authorized_xforward_hosts=127.0.0.0/8",
     );
+    if (o.reinjectHeaderChecks) lines.push("aftercleanup unix n - n - 0 cleanup", `  -o header_checks=${o.reinjectHeaderChecks}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -483,7 +493,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
       .join("\n")}\n`,
     { mode: 0o644 },
   );
-  writeFileSync(join(configDir, "master.cf"), masterCf({ address, port, reinjectPort }), { mode: 0o644 });
+  writeFileSync(join(configDir, "master.cf"), masterCf({ address, port, reinjectPort, reinjectHeaderChecks: options.reinjectHeaderChecks }), { mode: 0o644 });
   const resolvConf = join(dir, "resolv.conf");
   if (options.resolvConf !== undefined) writeFileSync(resolvConf, options.resolvConf, { mode: 0o644 });
 
