@@ -69,7 +69,12 @@ export function explainOutcome(r: RecipientOutcome, lang: Lang, context: Refusal
   // Refused by our own server: before queueing (NOQUEUE), or after it by cleanup's header and
   // body checks or a milter. Every delivery attempt logs a relay; a refusal has none.
   if (r.queueId === "NOQUEUE" || (r.relay === null && r.status === "failed")) return explainRefusal(r, lang, context);
-  if (!r.detail) return undefined; // queued, not tried yet
+  if (!r.detail) {
+    // Queued, not tried yet (or its next lines not read yet): say so rather than nothing.
+    if (r.status !== "pending") return undefined;
+    const params = { host: context.host || "?", queueId: r.queueId };
+    return { reason: "queued", summary: t(lang, "queued.summary", params), responsible: "unknown", actions: [t(lang, "queued.action1", params)] };
+  }
   const text = r.detail;
   const status = r.dsn || findStatus(text);
   const replyCode = findReplyCode(text);

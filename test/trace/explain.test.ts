@@ -48,9 +48,14 @@ test("explainOutcome: deleted from the queue by an administrator: our side, in j
   assert.equal(explainOutcome(row("failed", null, "deleted: removed from the queue by postsuper (an administrator)", "4A1B2C3D4E", null), "en")?.reason, "deleted");
 });
 
-test("explainOutcome: nothing to explain for what arrived, or is queued and not tried yet", () => {
+test("explainOutcome: nothing to explain for what arrived; queued and not tried yet says so and how to look", () => {
   for (const s of ["delivered", "filtered", "resolved", "expanded"] as CanonicalStatus[]) assert.equal(explainOutcome(row(s, "2.0.0", "250 ok"), "en"), undefined, s);
-  assert.equal(explainOutcome(row("pending", null, null, "4A1B2C3D4E", null), "en"), undefined);
+  for (const lang of ["en", "ja"] as const) {
+    const q = explainOutcome(row("pending", null, null, "4A1B2C3D4E", null), lang, { host: "mx1" });
+    assert.deepEqual([q?.reason, q?.responsible], ["queued", "unknown"]);
+    assert.match(q?.summary ?? "", /mx1/);
+    assert.match(q?.actions[0] ?? "", /postcat -q 4A1B2C3D4E/);
+  }
 });
 
 test("explainOutcome: a queued message refused by our own header checks or milter is our refusal too (no relay)", () => {

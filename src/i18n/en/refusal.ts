@@ -38,4 +38,6 @@ export const refusal: Record<string, string> = {
   "held.amavis.action1": "If the message is genuine, an administrator can release it with amavisd-release and the quarantine name above.",
   "deleted.summary": "An administrator deleted the message from the queue on {host} (postsuper -d) before it was delivered: it will not arrive, and no non-delivery report went back to the sender.",
   "deleted.action1": "If it was wanted, the sender has to send it again; ask who deleted it (the queue is often cleaned of stuck or spam mail).",
+  "queued.summary": "The message is in our queue on {host} and no delivery attempt has been logged for it yet: it arrived moments ago, waits its turn, or the logs of what happened next have not been read yet.",
+  "queued.action1": "Look again in a few minutes (ingest the newer log); if it stays so, check the queue on {host}: postqueue -p, or postcat -q {queueId}.",
 };

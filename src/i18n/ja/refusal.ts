@@ -37,4 +37,6 @@ export const refusal: Record<string, string> = {
   "held.amavis.action1": "正当なメールであれば、管理者が上の隔離名を指定して amavisd-release で解放できます。",
   "deleted.summary": "配送される前に、管理者が {host} のキューからメールを削除しました（postsuper -d）。このメールは届かず、送信者にエラーメール（不達通知）も返っていません。",
   "deleted.action1": "必要なメールであれば、送信者に再送していただく必要があります。削除した担当者にも確認してください（滞留したメールや迷惑メールの掃除で削除されることがよくあります）。",
+  "queued.summary": "メールは {host} のキューにあり、まだ配送を試みた記録がありません。届いた直後で順番を待っているか、その後のログがまだ取り込まれていません。",
+  "queued.action1": "数分後にもう一度確認してください（新しいログを取り込んでから）。変わらない場合は {host} でキューを確認してください: postqueue -p、または postcat -q {queueId}。",
 };
