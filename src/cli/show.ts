@@ -6,6 +6,7 @@ import { formatTime } from "../logs/syslog.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 import type { ShowMessage, ShowRecipient, ShowResult } from "../store/store.ts";
 import { explainOutcome, type RefusalContext } from "../trace/explain.ts";
+import { withPassedOn } from "../trace/hops.ts";
 import { formatJson, parseFormat } from "./output.ts";
 
 const FORMATS = ["text", "json"] as const;
@@ -83,7 +84,7 @@ export function register(program: Command): void {
       const lang = resolveLang(opts.lang);
       const store = await openStore(defaultStoreUrl(opts.store));
       try {
-        const r = await store.show(key);
+        const r = withPassedOn(await store.show(key));
         if (!r.messages.length) throw new UserError(t(lang, "trace.not-found", { key }), 1);
         process.stdout.write(`${format === "json" ? formatJson(showJson(r, lang)) : showText(r, lang)}\n`);
       } finally {

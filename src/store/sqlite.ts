@@ -1146,7 +1146,8 @@ export class SqliteStore implements Store {
       seen.set(id, {
         id, time: m.first_time, offset: m.offset, host: m.host, queueId: m.queue_id, messageId: m.message_id,
         sender: m.sender, size: m.size, nrcpt: m.nrcpt, clientHost: m.client_host, clientIp: m.client_ip,
-        saslUsername: m.sasl_username, subject: m.subject, origin: m.origin, removedTime: m.removed_time, link,
+        saslUsername: m.sasl_username, subject: m.subject, origin: m.origin, removedTime: m.removed_time,
+        state: m.state_status ? { status: m.state_status, detail: m.state_detail ?? "", time: m.state_time } : null, link,
       });
       for (const l of linksOf.all(id) as { child_queue_id: string; kind: LinkRecord["kind"]; time: number }[]) {
         const child = target(l.child_queue_id, l.time, m.host);

@@ -273,6 +273,8 @@ export interface ShowMessage {
   subject: string | null;
   origin: string | null;
   removedTime: number | null;
+  /** The latest state of the whole entry (expired, deleted, held, released), if any. */
+  state: EntryState | null;
   /** How this entry is linked to the one the trace started from. */
   link: { kind: LinkKind; from: number } | null;
 }

@@ -21,7 +21,7 @@
  * every stored row's). A status search finds it only through a row that matches on its own: an
  * entry's placeholder row (no recipient logged yet) then shows itself, with the hops before it.
  */
-import type { RelayHops, Store, TraceQuery, TraceRow } from "../store/store.ts";
+import type { RelayHops, ShowRecipient, ShowResult, Store, TraceQuery, TraceRow } from "../store/store.ts";
 import { DEFAULT_LIMIT } from "./query.ts";
 
 /** The store rows a shown row took in the last search of each store (searchTrace's first ask). */
@@ -171,4 +171,50 @@ async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<T
     });
   });
   return out;
+}
+
+/**
+ * `show`'s recipients, with those a hop passed on (`queued as` in its delivery text) to an entry
+ * of the result that never names them: there they have that entry's whole outcome, its state or
+ * its placeholder's status (as trace rows have, Store.relayHops), in place of the placeholder.
+ */
+export function withPassedOn(r: ShowResult): ShowResult {
+  const added = new Map<number, ShowRecipient[]>();
+  for (const child of r.messages) {
+    const own = r.recipients.filter((x) => x.message === child.id);
+    const placeholder = own.find((x) => x.recipient === "");
+    const status = child.state?.status ?? placeholder?.status;
+    if (!status) continue;
+    const names = new Set(own.flatMap((x) => [x.recipient, x.origTo ?? ""]).filter((a) => a !== "").map((a) => a.toLowerCase()));
+    const passed = new RegExp(` queued as ${child.queueId}\\)?$`);
+    for (const p of r.recipients) {
+      if (p.message === child.id || p.recipient === "" || p.time > child.time + 6 * 3600e3 || !passed.test(p.detail ?? "")) continue;
+      if (names.has(p.recipient.toLowerCase())) continue;
+      names.add(p.recipient.toLowerCase());
+      const rows = added.get(child.id) ?? [];
+      rows.push({
+        message: child.id, queueId: child.queueId, recipient: p.recipient, origTo: null, status, dsn: null, relay: null, delay: null,
+        detail: child.state ? child.state.detail : (placeholder?.detail ?? null), time: child.state?.time ?? placeholder?.time ?? child.time,
+        offset: child.offset,
+      });
+      added.set(child.id, rows);
+    }
+  }
+  if (!added.size) return r;
+  // Each entry's added rows where its placeholder was (they stand for it), else after its last row.
+  const last = new Map<number, number>();
+  r.recipients.forEach((x, i) => {
+    last.set(x.message, i);
+  });
+  const recipients: ShowRecipient[] = [];
+  r.recipients.forEach((x, i) => {
+    const rows = added.get(x.message);
+    if (!(rows && x.recipient === "")) recipients.push(x);
+    if (rows && last.get(x.message) === i) {
+      recipients.push(...rows);
+      added.delete(x.message);
+    }
+  });
+  for (const rows of added.values()) recipients.push(...rows); // entries with no row of their own
+  return { ...r, recipients };
 }

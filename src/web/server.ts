@@ -29,7 +29,7 @@ import { UserError } from "../core/errors.ts";
 import { isLang, type Lang, t } from "../i18n/index.ts";
 import type { Store, TraceQuery } from "../store/store.ts";
 import { SUMMARY_KEYS, type SummaryKey, summarize } from "../trace/summary.ts";
-import { searchTrace } from "../trace/hops.ts";
+import { searchTrace, withPassedOn } from "../trace/hops.ts";
 import { consolePage } from "./console.ts";
 
 export interface ServerOptions {
@@ -184,7 +184,7 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     const { key } = req.params as { key: string };
     const langParam = one((req.query as Record<string, unknown>).lang);
     const lang = langParam !== undefined && isLang(langParam) ? langParam : opts.lang;
-    const r = await store.show(key);
+    const r = withPassedOn(await store.show(key));
     if (!r.messages.length) return reply.code(404).send({ error: t(lang, "trace.not-found", { key }) });
     return showJson(r, lang);
   });

@@ -100,4 +100,12 @@ describe("Postfix end to end: held after the content filter, every recipient", {
     assert.match(found.detail ?? "", /SCANHOLD e2e/);
     assert.deepEqual((await trace("--recipient", other, "--status", "delivered")).length, 0, "not the filter's 'delivered'");
   });
+
+  test("show lists both recipients in the held entry, with how to release it", async () => {
+    const r = await mailtrace(["show", "--store", store, "--format", "json", sent.queueId as string]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { recipients: { queueId: string; recipient: string | null; status: string; explanation: { reason: string } | null }[] };
+    const held = s.recipients.filter((x) => x.queueId === heldId).map((x) => [x.recipient, x.status, x.explanation?.reason]).sort();
+    assert.deepEqual(held, [["alice@example.test", "quarantined", "hold-queue"], ["bob@example.test", "quarantined", "hold-queue"]]);
+  });
 });

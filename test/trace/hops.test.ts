@@ -7,7 +7,7 @@ import { writePostfixLog } from "../../src/demo/postfix-log.ts";
 import { ingestFiles } from "../../src/logs/ingest.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store, TraceQuery, TraceRow } from "../../src/store/store.ts";
-import { searchTrace } from "../../src/trace/hops.ts";
+import { searchTrace, withPassedOn } from "../../src/trace/hops.ts";
 import { buildTraceQuery, type TraceQueryInput } from "../../src/trace/query.ts";
 
 const H = "mx1";
@@ -141,6 +141,24 @@ describe("trace across relay hops: one row per message and recipient", () => {
     assert.deepEqual(first.map((r) => [r.queueId, r.status, new Date(r.time).toISOString(), r.hops]), [
       ["C2C2C2C2C2", "delivered", "2024-06-10T10:00:00.000Z", ["A2A2A2A2A2", "B2B2B2B2B2"]],
     ]);
+  });
+
+  test("show: a recipient passed on to an entry that never names it is listed there with the entry's outcome", async () => {
+    const of = async (key: string) => (await store.show(key)).recipients.map((r) => [r.queueId, r.recipient, r.status]);
+    const rows = async (key: string) => withPassedOn(await store.show(key)).recipients.map((r) => [r.queueId, r.recipient, r.status]);
+    // As the log has it: the held entry names gina only; the queued one no recipient (its placeholder).
+    assert.deepEqual((await of("E5E5E5E5E5")).filter((r) => r[0] === "F5F5F5F5F5"), [["F5F5F5F5F5", "gina@corp.example.jp", "quarantined"]]);
+    assert.deepEqual((await of("A4A4A4A4A4")).filter((r) => r[0] === "B4B4B4B4B4"), [["B4B4B4B4B4", "", "pending"]]);
+    assert.deepEqual(await rows("E5E5E5E5E5"), [
+      ["E5E5E5E5E5", "gina@corp.example.jp", "delivered"],
+      ["E5E5E5E5E5", "hank@corp.example.jp", "delivered"],
+      ["F5F5F5F5F5", "gina@corp.example.jp", "quarantined"],
+      ["F5F5F5F5F5", "hank@corp.example.jp", "quarantined"],
+    ]);
+    assert.deepEqual(await rows("B4B4B4B4B4"), [["A4A4A4A4A4", "fred@corp.example.jp", "delivered"], ["B4B4B4B4B4", "fred@corp.example.jp", "pending"]]);
+    // Entries that name their recipients are left as they are.
+    const b1 = await store.show("B1B1B1B1B1");
+    assert.deepEqual(withPassedOn(b1), b1);
   });
 
   test("the delay is from the first arrival to the last attempt", async () => {
