@@ -1026,7 +1026,7 @@ export class SqliteStore implements Store {
       if (t !== undefined && !missing.has(t) && !holds(t, rowsOfMessage.get(l.parent))) missing.add(t);
     });
     const byQueue = Map.groupBy(withQueue, (r) => r.queueId as string);
-    for (const l of into) if (!missing.has(l.parent) && !holds(l.parent, byQueue.get(l.child_queue_id) ?? [])) missing.add(l.parent);
+    for (const l of into) if (!missing.has(l.parent) && !holds(l.parent, byQueue.get(l.child_queue_id))) missing.add(l.parent);
     if (missing.size) {
       for (const id of missing) rowsOfMessage.delete(id); // read whole, not twice
       for (const r of this.rowsOf(sql.rows.all(list(missing)) as unknown as SqlArrayRow[])) {
