@@ -19,7 +19,7 @@ import {
 } from "./recipient-blocks.ts";
 import { domainKey, textKey } from "./text-key.ts";
 import { DomainList, subdomainRange } from "./domain-list.ts";
-import { FILE_HEAD_BYTES } from "./store.ts";
+import { FILE_HEAD_BYTES, LINK_WINDOW_MS } from "./store.ts";
 import type {
   EventChunk, EventRecord, FileMark, LinkRecord, MessageFields, NewMessage, RecipientRecord, ShowEvent, ShowMessage, ShowRecipient,
   RelayHops, ShowResult, Store, StoreStats, StoredMessage, StoreWriter, TextPattern, TraceQuery, TraceRow, WriterHint,
@@ -213,9 +213,6 @@ function likeLiteral(s: string): string {
  * by ids than the scan without keys. (A seek costs about what reading 3-4 rows in order does.)
  */
 const DENSE_MATCHES = BLOCK_ROWS / 4;
-
-// Links resolve to queue entries that started within this window around the link's time.
-const LINK_WINDOW_MS = 6 * 3600 * 1000;
 
 /** Ids of the rows relayHops makes of an entry's whole outcome (wholeEntryRows): below every stored row's. */
 let wholeEntryRid = 0;
@@ -1046,20 +1043,9 @@ export class SqliteStore implements Store {
     const wholeOf: Array<[i: number, child: number]> = [];
     rows.forEach((row, i) => {
       if (row.queueId === null) return;
-      if (row.recipient === null) {
-        // A placeholder's previous hop: a row of the entry that passed the message on to it.
-        for (const l of intoOf.get(row.queueId) ?? []) {
-          if (Math.abs(l.time - row.time) > LINK_WINDOW_MS || target(l, hostOf(l.parent)) !== row.message) continue;
-          const prev = rowsOfMessage.get(l.parent)?.find((r) => r.recipient !== null);
-          if (prev) {
-            hops[i].prev = prev;
-            break;
-          }
-        }
-        return;
-      }
       let passedTo: number | undefined;
-      for (const [l, child] of outOf.get(row.message) ?? []) {
+      // (A placeholder, no recipient logged yet, has no next hop of its own.)
+      for (const [l, child] of row.recipient === null ? [] : (outOf.get(row.message) ?? [])) {
         // The next entry's row of this recipient, or of what that hop made of it (orig_to).
         const next = child === undefined ? undefined : rowsOfMessage.get(child)?.find((r) =>
           r.queueId === l.child_queue_id && (same(r.recipient, row.recipient) || same(r.origTo, row.recipient)));
@@ -1073,7 +1059,9 @@ export class SqliteStore implements Store {
       for (const l of intoOf.get(row.queueId) ?? []) {
         // A link to this queue ID counts only if this entry is the one it points to.
         if (Math.abs(l.time - row.time) > LINK_WINDOW_MS || target(l, hostOf(l.parent)) !== row.message) continue;
-        const prev = rowsOfMessage.get(l.parent)?.find((r) => same(r.recipient, row.recipient) || same(r.recipient, row.origTo));
+        // Of this recipient; for a placeholder, any row of the entry that passed the message on.
+        const prev = rowsOfMessage.get(l.parent)?.find((r) =>
+          row.recipient === null ? r.recipient !== null : same(r.recipient, row.recipient) || same(r.recipient, row.origTo));
         if (prev) {
           hops[i].prev = prev;
           break;

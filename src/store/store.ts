@@ -317,6 +317,9 @@ export interface StoreStats {
   events: number;
 }
 
+/** Links resolve to queue entries that started within this window around the link's time. */
+export const LINK_WINDOW_MS = 6 * 3600 * 1000;
+
 /** Bytes at the start of a log file that name it (FileMark.head). */
 export const FILE_HEAD_BYTES = 4096;
 

@@ -21,7 +21,7 @@
  * every stored row's). A status search finds it only through a row that matches on its own: an
  * entry's placeholder row (no recipient logged yet) then shows itself, with the hops before it.
  */
-import type { RelayHops, ShowRecipient, ShowResult, Store, TraceQuery, TraceRow } from "../store/store.ts";
+import { LINK_WINDOW_MS, type RelayHops, type ShowRecipient, type ShowResult, type Store, type TraceQuery, type TraceRow } from "../store/store.ts";
 import { DEFAULT_LIMIT } from "./query.ts";
 
 /** The store rows a shown row took in the last search of each store (searchTrace's first ask). */
@@ -188,7 +188,7 @@ export function withPassedOn(r: ShowResult): ShowResult {
     const names = new Set(own.flatMap((x) => [x.recipient, x.origTo ?? ""]).filter((a) => a !== "").map((a) => a.toLowerCase()));
     const passed = new RegExp(` queued as ${child.queueId}\\)?$`);
     for (const p of r.recipients) {
-      if (p.message === child.id || p.recipient === "" || p.time > child.time + 6 * 3600e3 || !passed.test(p.detail ?? "")) continue;
+      if (p.message === child.id || p.recipient === "" || p.time > child.time + LINK_WINDOW_MS || !passed.test(p.detail ?? "")) continue;
       if (names.has(p.recipient.toLowerCase())) continue;
       names.add(p.recipient.toLowerCase());
       const rows = added.get(child.id) ?? [];
