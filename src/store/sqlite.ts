@@ -797,6 +797,11 @@ export class SqliteStore implements Store {
     if (q.rowIds !== undefined) {
       where.push("r.id IN (SELECT value FROM json_each(?))");
       params.push(JSON.stringify(q.rowIds));
+      if (q.messageId === undefined && q.queueId === undefined && q.messages === undefined) return this.rowsWhere(where, [...params, limit]);
+    }
+    if (q.messages !== undefined) {
+      where.push("r.message IN (SELECT value FROM json_each(?))");
+      params.push(JSON.stringify(q.messages));
       if (q.messageId === undefined && q.queueId === undefined) return this.rowsWhere(where, [...params, limit]);
     }
     if (q.messageId !== undefined || q.queueId !== undefined) {

@@ -211,6 +211,8 @@ export interface TraceQuery {
   before?: { time: number; rid: number };
   /** Only these recipient rows (TraceRow.rid), each still tested on every other filter. */
   rowIds?: number[];
+  /** Only rows of these stored messages (TraceRow.message), each still tested on every other filter. */
+  messages?: number[];
   /**
    * Every queue entry of a message passed on (a content filter's re-injection, a relay hop) as
    * a row of its own, as the store holds them: the trace's default is one row per message and

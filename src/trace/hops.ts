@@ -18,8 +18,9 @@
  * A recipient passed on to an entry that never names it (cleanup names only the first recipient
  * of a message it holds or discards; an entry still queued has logged none) has, as its next
  * hop, a row the store makes of that entry's whole outcome (Store.relayHops; its rid is below
- * every stored row's). A status search finds it only through a row that matches on its own: an
- * entry's placeholder row (no recipient logged yet) then shows itself, with the hops before it.
+ * every stored row's). A search that does not find its own row (`--status quarantined`: that row
+ * says delivered to the filter) finds it through the entry's row that matches (passedOn), or, for
+ * one address or message, by its outcome (outcomeFilter).
  */
 import { LINK_WINDOW_MS, type RelayHops, type ShowRecipient, type ShowResult, type Store, type TraceQuery, type TraceRow } from "../store/store.ts";
 import { DEFAULT_LIMIT } from "./query.ts";
@@ -40,12 +41,13 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
   // asks for more than it shows (as many more as the last search of this store saw, or a
   // quarter more at the least), and again for what is missing, as many more as this search has seen.
   let perRow = rowsPerShown.get(store) ?? 1.25;
+  const [sq, outcome] = outcomeFilter(q);
   while (out.length < limit) {
     const want = limit - out.length;
     const ask = Math.min(Math.ceil(want * perRow) + 8, 4 * want + 8);
-    const raw = await store.trace({ ...q, limit: ask, before });
+    const raw = await store.trace({ ...sq, limit: ask, before });
     if (!raw.length) break;
-    const shown = await collapse(store, q, raw);
+    const shown = outcome(await collapse(store, sq, raw));
     for (const r of shown) out.push(r);
     rowsPerShown.set(store, Math.min(4, Math.max(1.25, raw.length / Math.max(1, shown.length))));
     if (raw.length < ask) break;
@@ -53,9 +55,27 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
     const last = raw[raw.length - 1];
     before = { time: last.time, rid: last.rid };
   }
-  // Rows past the limit are found again by the next page (each row's place is its own).
-  if (out.length > limit) out.length = limit;
+  // Rows past the limit are found again by the next page (each row's place is its own), but
+  // rows that share a place go to one page: the next starts after that place.
+  if (out.length > limit) {
+    let cut = limit;
+    while (cut > 0 && samePlace.has(out[cut])) cut--;
+    if (cut === 0) for (cut = limit; cut < out.length && samePlace.has(out[cut]); cut++);
+    out.length = cut;
+  }
   return out;
+}
+
+/**
+ * A search of one address or one message is read without its status filter, which then tests
+ * each shown row's outcome: every row of theirs is few, and a recipient whose entry's row does not
+ * match (passed on to an entry held as a whole, which names another) is found by its outcome. A
+ * wider search keeps the store's status filter and finds such recipients through passedOn.
+ */
+function outcomeFilter(q: TraceQuery): [TraceQuery, (rows: TraceRow[]) => TraceRow[]] {
+  const status = q.status;
+  if (!status?.length || !(q.recipient?.kind === "exact" || q.queueId !== undefined || q.messageId !== undefined)) return [q, (rows) => rows];
+  return [{ ...q, status: undefined }, (rows) => rows.filter((r) => status.includes(r.status))];
 }
 
 /**
@@ -65,10 +85,11 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
  */
 export async function* searchPages(store: Store, q: TraceQuery, pageRows: number): AsyncGenerator<TraceRow[]> {
   let before = q.before;
+  const [sq, outcome] = q.eachHop ? [q, (rows: TraceRow[]) => rows] : outcomeFilter(q);
   for (;;) {
-    const raw = await store.trace({ ...q, limit: pageRows, before });
+    const raw = await store.trace({ ...sq, limit: pageRows, before });
     if (!raw.length) return;
-    const shown = q.eachHop ? raw : await collapse(store, q, raw);
+    const shown = q.eachHop ? raw : outcome(await collapse(store, sq, raw));
     if (shown.length) yield shown;
     if (raw.length < pageRows) return;
     const last = raw[raw.length - 1];
@@ -126,7 +147,22 @@ function totalDelay(last: TraceRow, head: TraceRow): number | null {
   return Math.round(((last.time - head.time) / 1000 + last.delay) * 100) / 100;
 }
 
-async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<TraceRow[]> {
+/** An entry's row that may stand for recipients it never names (passedOn): held or discarded whole, or its placeholder. */
+interface Anchor {
+  /** Its place in collapse's output. */
+  at: number;
+  row: TraceRow;
+  /** The row of the entry that passed the message on (the hop before). */
+  parent: TraceRow;
+}
+
+/** Statuses an entry takes as a whole (cleanup's hold or discard, which name only the first recipient). */
+const WHOLE_ENTRY_STATUSES: ReadonlySet<string> = new Set(["quarantined", "filtered"]);
+
+/** Rows shown in the place of the row before them (passedOn): a page is never cut between them. */
+const samePlace = new WeakSet<TraceRow>();
+
+async function collapse(store: Store, q: TraceQuery, raw: TraceRow[], expand = true): Promise<TraceRow[]> {
   const first = await store.relayHops(raw);
   if (first.every((h) => !h.next && !h.prev)) return raw; // the common page: no filter, no hops
   const { prev: prevs, next: nexts } = await chains(store, raw, first);
@@ -144,6 +180,7 @@ async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<T
   const ids = [...others];
   if (ids.length) for (const r of await store.trace({ ...q, before: undefined, limit: ids.length, rowIds: ids, eachHop: true })) matched.add(r.rid);
   const out: TraceRow[] = [];
+  const anchors: Anchor[] = [];
   raw.forEach((row, i) => {
     const prev = prevs[i];
     const next = nexts[i];
@@ -155,7 +192,9 @@ async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<T
       // A placeholder (its entry has logged no recipient yet) passed on by a hop the search
       // matches: that hop's rows show its recipients with this entry's outcome.
       if (row.recipient === null && prev.some((p) => matched.has(p.rid))) return;
-      out.push(prev.length ? { ...row, clientIp, delay: totalDelay(row, head), hops: before } : row);
+      const shown = prev.length ? { ...row, clientIp, delay: totalDelay(row, head), hops: before } : row;
+      if (expand && prev.length && (row.recipient === null || WHOLE_ENTRY_STATUSES.has(row.status))) anchors.push({ at: out.length, row: shown, parent: prev[0] });
+      out.push(shown);
       return;
     }
     const last = next[next.length - 1];
@@ -170,8 +209,63 @@ async function collapse(store: Store, q: TraceQuery, raw: TraceRow[]): Promise<T
       hops: [...before, row.queueId ?? "", ...next.slice(0, -1).map((r) => r.queueId ?? "")],
     });
   });
-  return out;
+  return anchors.length ? passedOn(store, q, out, anchors) : out;
 }
+
+/**
+ * The recipients an anchor's entry never names, shown after it in its place (a placeholder gives
+ * its place to them): the rows of the hop before, of the recipients the search asks for, whose
+ * next hop is the anchor's whole entry (Store.relayHops) and which the search does not find on
+ * their own (then they show in their own place). The anchor matched every filter but the
+ * recipient's; they are the same entry's, so only the recipient's is tested on them. Without it,
+ * `--status quarantined` listed one recipient of a held message (the one cleanup named).
+ */
+async function passedOn(store: Store, q: TraceQuery, out: TraceRow[], anchors: Anchor[]): Promise<TraceRow[]> {
+  const parents = [...new Set(anchors.map((a) => a.parent.message))];
+  const rows = await store.trace({ recipient: q.recipient, messages: parents, limit: MAX_PASSED_ON * parents.length, eachHop: true });
+  const anchorOf = new Map<number, Anchor>();
+  for (const a of anchors) {
+    for (const r of rows) {
+      if (r.message !== a.parent.message || r.recipient === null || anchorOf.has(r.rid)) continue;
+      if (a.row.recipient !== null && (r.rid === a.parent.rid || r.recipient.toLowerCase() === a.row.recipient.toLowerCase())) continue;
+      anchorOf.set(r.rid, a);
+    }
+  }
+  if (!anchorOf.size) return out;
+  const ids = [...anchorOf.keys()];
+  for (const r of await store.trace({ ...q, before: undefined, limit: ids.length, rowIds: ids, eachHop: true })) anchorOf.delete(r.rid);
+  const candidates = rows.filter((r) => anchorOf.has(r.rid)).sort((a, b) => a.rid - b.rid);
+  const added = new Map<Anchor, TraceRow[]>();
+  for (const m of await collapse(store, q, candidates, false)) {
+    const a = anchorOf.get(m.rid) as Anchor;
+    if (m.message !== a.row.message) continue; // passed on to another entry
+    const list = added.get(a) ?? [];
+    // (A search by client shows the client it matched, the anchor's, as collapse does.)
+    list.push({ ...m, time: a.row.time, offset: a.row.offset, rid: a.row.rid, clientIp: q.clientIp === undefined ? m.clientIp : a.row.clientIp });
+    added.set(a, list);
+  }
+  if (!added.size) return out;
+  const at = new Map(anchors.map((a) => [a.at, a]));
+  const shown: TraceRow[] = [];
+  out.forEach((row, i) => {
+    const a = at.get(i);
+    const list = a && added.get(a);
+    if (!list) {
+      shown.push(row);
+      return;
+    }
+    const placeholder = row.recipient === null;
+    if (!placeholder) shown.push(row);
+    list.forEach((r, k) => {
+      if (!placeholder || k > 0) samePlace.add(r);
+      shown.push(r);
+    });
+  });
+  return shown;
+}
+
+/** Recipients of one message looked at for passedOn (a list's thousands are not one page's). */
+const MAX_PASSED_ON = 10_000;
 
 /**
  * `show`'s recipients, with those a hop passed on (`queued as` in its delivery text) to an entry

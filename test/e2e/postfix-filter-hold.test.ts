@@ -99,6 +99,11 @@ describe("Postfix end to end: held after the content filter, every recipient", {
     assert.equal(found.status, "quarantined");
     assert.match(found.detail ?? "", /SCANHOLD e2e/);
     assert.deepEqual((await trace("--recipient", other, "--status", "delivered")).length, 0, "not the filter's 'delivered'");
+    // Searched by status: both, though the held entry's log names one (the other through it).
+    const held = (await trace("--status", "quarantined")).map((r) => [r.queueId, r.recipient, r.status]).sort();
+    assert.deepEqual(held, [[heldId, "alice@example.test", "quarantined"], [heldId, "bob@example.test", "quarantined"]]);
+    assert.deepEqual((await trace("--recipient", other, "--status", "quarantined")).map((r) => r.recipient), [other]);
+    assert.deepEqual((await trace("--queue-id", heldId, "--status", "quarantined")).map((r) => r.recipient).sort(), ["alice@example.test", "bob@example.test"]);
   });
 
   test("show lists both recipients in the held entry, with how to release it", async () => {

@@ -261,6 +261,12 @@ export function runStoreConformance(name: string, open: (fresh?: string) => Prom
       assert.deepEqual((await store.trace({ since: 0, rowIds: some, limit: 10 })).map((r) => r.rid), some);
       const failed = rows.filter((r) => r.status === "failed").map((r) => r.rid);
       assert.deepEqual((await store.trace({ since: 0, rowIds: some, status: ["failed"], limit: 10 })).map((r) => r.rid), some.filter((id) => failed.includes(id)));
+      // By stored message: its rows only, each still tested on the other filters.
+      const ofFirst = rows.filter((r) => r.message === first.message).map((r) => r.rid);
+      assert.ok(ofFirst.length > 0 && ofFirst.length < rows.length);
+      assert.deepEqual((await store.trace({ messages: [first.message], limit: 10 })).map((r) => r.rid).sort(), [...ofFirst].sort());
+      assert.deepEqual((await store.trace({ messages: [first.message], recipient: { kind: "exact", value: "BOB@corp.example.jp" }, limit: 10 })).map((r) => r.rid), [first.rid]);
+      assert.deepEqual(await store.trace({ messages: [first.message], status: ["filtered"], limit: 10 }), []);
       assert.deepEqual(await store.relayHops([]), []);
     } finally {
       await store.close();
