@@ -6,9 +6,12 @@ import { hostPortText, isLoopback, parseHostPort } from "../core/host-port.ts";
 import { resolveLang, t } from "../i18n/index.ts";
 import { defaultStoreUrl, openStore } from "../store/open.ts";
 import { type AccessEntry, buildServer } from "../web/server.ts";
+import { ApiTokens, parseTokens } from "../web/tokens.ts";
 
-/** A token shorter than this is refused: it would be guessed. */
-const MIN_TOKEN = 16;
+/** The tokens of --token-file (a UserError for a file that cannot be read or holds a bad line). */
+function readTokens(file: string) {
+  return parseTokens(readFlagFile("--token-file", file).toString("utf8"), `--token-file ${file}`);
+}
 
 export function register(program: Command): void {
   program
@@ -16,7 +19,7 @@ export function register(program: Command): void {
     .description("serve the HTTP API (/api/trace, /api/show/KEY) and the web console over the store")
     .option("--store <url>", "store URL (default: $MAILTRACE_STORE or sqlite:./mailtrace.db)")
     .option("--listen <[host:]port>", "where to listen (any address but loopback needs --token-file)", "127.0.0.1:8025")
-    .option("--token-file <file>", "a file whose first line is the token every /api/ request must bring (Authorization: Bearer TOKEN); or MAILTRACE_TOKEN")
+    .option("--token-file <file>", "a file of tokens, one a line as TOKEN or NAME TOKEN, of which every /api/ request must bring one (Authorization: Bearer TOKEN; the access log names whose); read again on SIGHUP. Or MAILTRACE_TOKEN")
     .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM)")
     .option("--tls-key <file>", "and its private key (PEM)")
     .option("--access-log <file>", "append one JSON line per API request (time, client, search, status) to this file (mode 0600)")
@@ -24,9 +27,11 @@ export function register(program: Command): void {
     .action(async (opts: { store?: string; listen: string; tokenFile?: string; tlsCert?: string; tlsKey?: string; accessLog?: string; lang?: string }) => {
       const lang = resolveLang(opts.lang);
       const at = parseHostPort(opts.listen, "--listen", { host: "127.0.0.1" }, "[HOST:]PORT, e.g. 127.0.0.1:8025");
-      const token = opts.tokenFile !== undefined ? readFlagFile("--token-file", opts.tokenFile).toString("utf8").split(/\r?\n/)[0].trim() : process.env.MAILTRACE_TOKEN?.trim() || undefined;
-      if (token !== undefined && token.length < MIN_TOKEN) throw new UserError(`the token must be at least ${MIN_TOKEN} characters (e.g. openssl rand -hex 32)`);
-      if (!isLoopback(at.host) && token === undefined) {
+      const envToken = process.env.MAILTRACE_TOKEN?.trim() || undefined;
+      const tokenFile = opts.tokenFile;
+      const tokens =
+        tokenFile !== undefined ? new ApiTokens(readTokens(tokenFile)) : envToken !== undefined ? new ApiTokens(parseTokens(envToken, "MAILTRACE_TOKEN")) : undefined;
+      if (!isLoopback(at.host) && tokens === undefined) {
         throw new UserError(`--listen ${hostPortText(at)} would show mail logs to anyone who can reach it: listen on 127.0.0.1, or give --token-file (and --tls-cert/--tls-key)`);
       }
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UserError("--tls-cert and --tls-key go together");
@@ -44,7 +49,7 @@ export function register(program: Command): void {
       const allowedHosts = new Set<string>(); // filled once the port is bound
       let app: ReturnType<typeof buildServer>;
       try {
-        app = buildServer(store, { token, lang, tls, onAccess, hostAllowed: (host) => allowedHosts.has(host.toLowerCase()) });
+        app = buildServer(store, { tokens, lang, tls, onAccess, hostAllowed: (host) => allowedHosts.has(host.toLowerCase()) });
       } catch (err) {
         await store.close();
         // Node's TLS refuses the files as they are (not PEM, or the key not the certificate's).
@@ -66,6 +71,19 @@ export function register(program: Command): void {
       }
       const url = `${tls ? "https" : "http"}://${hostPortText({ host: at.host, port })}/`;
       process.stderr.write(`${t(lang, "web.serving", { url, store: store.url })}\n`);
+      // SIGHUP reads the token file again: a line removed is a person's access ended. A file
+      // that is bad now keeps the tokens as they were, and says why.
+      const reload = () => {
+        if (tokenFile === undefined || tokens === undefined) return;
+        try {
+          tokens.replace(readTokens(tokenFile));
+          process.stderr.write(`${t(lang, "web.tokens-read", { count: tokens.size })}\n`);
+        } catch (err) {
+          process.stderr.write(`${t(lang, "web.tokens-kept", { error: describeError(err) })}\n`);
+        }
+      };
+      // (Only with a file: else a hang-up ends it, as any command run from a terminal.)
+      if (tokenFile !== undefined) process.on("SIGHUP", reload);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);
@@ -75,6 +93,7 @@ export function register(program: Command): void {
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
       });
+      process.off("SIGHUP", reload);
       await app.close();
       await store.close();
       if (accessFd !== undefined) closeSync(accessFd);

@@ -15,9 +15,8 @@
  *
  * Mail logs are personal data: the server listens on 127.0.0.1 unless told otherwise, and on
  * any other address only with a token (`Authorization: Bearer TOKEN`, compared in constant
- * time). Responses are never cached and never shared with other origins (no CORS).
+ * time; each token may have the name of whom it was given to, which the access log keeps). Responses are never cached and never shared with other origins (no CORS).
  */
-import { timingSafeEqual } from "node:crypto";
 import { Readable } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { TRACE_COLUMNS, explainColumns, traceQueryOf } from "../cli/trace.ts";
@@ -31,10 +30,11 @@ import type { Store, TraceQuery } from "../store/store.ts";
 import { SUMMARY_KEYS, type SummaryKey, summarize } from "../trace/summary.ts";
 import { searchTrace, withPassedOn } from "../trace/hops.ts";
 import { consolePage } from "./console.ts";
+import type { ApiTokens } from "./tokens.ts";
 
 export interface ServerOptions {
-  /** Required of every request when set. */
-  token?: string;
+  /** One of them is required of every /api/ request when set. */
+  tokens?: ApiTokens;
   /** The language of explanations when a request names none (`lang=ja|en`). */
   lang: Lang;
   /** TLS, when both are given (PEM). */
@@ -58,7 +58,12 @@ export interface AccessEntry {
   url: string;
   status: number;
   ms: number;
+  /** The name of the token the request brought (tokens.ts), when it has one. */
+  user?: string;
 }
+
+/** The name of the token each request brought, for the access log. */
+const userOf = new WeakMap<FastifyRequest, string>();
 
 /** The most rows one /api/trace page holds. */
 export const MAX_PAGE = 5000;
@@ -93,12 +98,6 @@ export function queryOfParams(p: Record<string, unknown>): { query: TraceQuery; 
   return { query, explain: one(p.explain) === "1" || one(p.explain) === "true", lang: lang as Lang | undefined };
 }
 
-function sameToken(given: string, want: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(want);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function buildServer(store: Store, opts: ServerOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
@@ -112,14 +111,16 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     reply.header("X-Content-Type-Options", "nosniff");
     reply.header("Referrer-Policy", "no-referrer");
     reply.header("X-Frame-Options", "DENY");
-    if (opts.token === undefined && opts.hostAllowed && !opts.hostAllowed(req.headers.host ?? "")) {
+    if (opts.tokens === undefined && opts.hostAllowed && !opts.hostAllowed(req.headers.host ?? "")) {
       return reply.code(403).send({ error: "this server answers to its own address only (Host header)" });
     }
     // The console page itself is public (it holds no data); everything under /api/ is not.
-    if (opts.token === undefined || !req.url.startsWith("/api/")) return;
+    if (opts.tokens === undefined || !req.url.startsWith("/api/")) return;
     const auth = req.headers.authorization ?? "";
     const given = /^Bearer (.+)$/.exec(auth)?.[1];
-    if (given === undefined || !sameToken(given, opts.token)) {
+    const token = given === undefined ? undefined : opts.tokens.match(given);
+    if (token?.name !== undefined) userOf.set(req, token.name);
+    if (token === undefined) {
       // Returned: an async hook that has answered must say so, or the route would run too.
       return reply.code(401).header("WWW-Authenticate", 'Bearer realm="mailtrace"').send({ error: "a token is required (Authorization: Bearer TOKEN)" });
     }
@@ -129,9 +130,10 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     const onAccess = opts.onAccess;
     app.addHook("onResponse", async (req: FastifyRequest, reply: FastifyReply) => {
       if (!req.url.startsWith("/api/")) return;
+      const user = userOf.get(req);
       onAccess({
         time: new Date().toISOString(), remote: req.ip, method: req.method, url: req.url, status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
+        ms: Math.round(reply.elapsedTime * 10) / 10, ...(user === undefined ? {} : { user }),
       });
     });
   }
@@ -193,7 +195,7 @@ export function buildServer(store: Store, opts: ServerOptions): FastifyInstance 
     const langParam = one((req.query as Record<string, unknown>).lang);
     const accepted = req.headers["accept-language"]?.trim().toLowerCase();
     const lang = langParam !== undefined && isLang(langParam) ? langParam : accepted?.startsWith("ja") ? "ja" : accepted?.startsWith("en") ? "en" : opts.lang;
-    const page = consolePage(lang, opts.token !== undefined);
+    const page = consolePage(lang, opts.tokens !== undefined);
     reply.header("Content-Security-Policy", `default-src 'none'; script-src 'nonce-${page.nonce}'; style-src 'nonce-${page.nonce}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`);
     return reply.type("text/html; charset=utf-8").send(page.html);
   });

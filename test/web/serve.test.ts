@@ -16,6 +16,7 @@ import { chromium } from "playwright-core";
 import { writePostfixLog } from "../../src/demo/postfix-log.ts";
 import { openStore } from "../../src/store/open.ts";
 import { buildServer } from "../../src/web/server.ts";
+import { ApiTokens, parseTokens } from "../../src/web/tokens.ts";
 import { MAILTRACE, mailtrace } from "../support/cli.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -192,6 +193,43 @@ describe("mailtrace serve", { timeout: 180_000 }, () => {
     const short = await mailtrace(["serve", "--store", store, "--token-file", join(dir, "short")]);
     assert.equal(short.code, 2);
     assert.match(short.stderr, /at least 16 characters/);
+    writeFileSync(join(dir, "short"), `sato ${TOKEN}\nito secret\n`);
+    const second = await mailtrace(["serve", "--store", store, "--token-file", join(dir, "short")]);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, /line 2: the token must be at least 16 characters/);
+  });
+
+  it("named tokens: the access log says whose token asked; SIGHUP reads the file again (a line removed ends that access)", async () => {
+    const file = join(dir, "tokens");
+    const ITO = "fedcba9876543210fedcba9876543210";
+    writeFileSync(file, `# the helpdesk\nsato ${TOKEN}\nito ${ITO}\n`, { mode: 0o600 });
+    const accessLog = join(dir, "access-named.log");
+    const guarded = await serve(["--store", store, "--token-file", file, "--access-log", accessLog]);
+    const url = `${guarded.base}/api/trace?since=${since}&limit=1`;
+    const status = async (token: string) => (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).status;
+    let err = "";
+    guarded.child.stderr?.on("data", (d) => (err += d));
+    const told = async (re: RegExp) => {
+      for (const deadline = Date.now() + 10_000; !re.test(err); await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() > deadline) assert.fail(`serve did not say ${re}: ${err}`);
+      }
+    };
+    try {
+      assert.deepEqual([await status(TOKEN), await status(ITO)], [200, 200]);
+      writeFileSync(file, `sato ${TOKEN}\n`);
+      guarded.child.kill("SIGHUP");
+      await told(/1 token\(s\) accepted/);
+      assert.deepEqual([await status(TOKEN), await status(ITO)], [200, 401]);
+      // A file that is wrong now keeps the tokens as they were.
+      writeFileSync(file, "sato short\n");
+      guarded.child.kill("SIGHUP");
+      await told(/stay as they were/);
+      assert.deepEqual([await status(TOKEN), await status(ITO)], [200, 401]);
+    } finally {
+      await stop(guarded);
+    }
+    const entries = readFileSync(accessLog, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { status: number; user?: string });
+    assert.deepEqual(entries.map((e) => [e.status, e.user ?? null]), [[200, "sato"], [200, "ito"], [200, "sato"], [401, null], [200, "sato"], [401, null]]);
   });
 
   it("serves HTTPS with --tls-cert/--tls-key, and refuses files that are not PEM in one line", async () => {
@@ -320,7 +358,7 @@ test("a request without the token never reaches the store (the hook answers, the
       };
     },
   });
-  const app = buildServer(counted, { token: TOKEN, lang: "en" });
+  const app = buildServer(counted, { tokens: new ApiTokens(parseTokens(TOKEN, "test")), lang: "en" });
   try {
     for (const url of ["/api/trace?since=1h", "/api/show/4AB12C3D4E", "/api/trace.csv?since=1h"]) {
       const r = await app.inject({ method: "GET", url });

@@ -34,6 +34,8 @@ export const web: Record<string, string> = {
   "web.hint-pattern": "address, *@example.co.jp, *.example.co.jp or a * glob",
   "web.hint-since": "48h, 7d, or a time",
   "web.serving": "serving the console and the API at {url} (store {store}); Ctrl-C or SIGTERM ends",
+  "web.tokens-read": "read the token file again: {count} token(s) accepted from now on",
+  "web.tokens-kept": "the token file was not read again ({error}); the tokens stay as they were",
   "web.csv": "CSV of every row",
   "web.messages": "Queue entries",
   "web.link.relay": "passed on from",

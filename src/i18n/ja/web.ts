@@ -34,6 +34,8 @@ export const web: Record<string, string> = {
   "web.hint-pattern": "アドレス、*@example.co.jp、*.example.co.jp、または * を含むパターン",
   "web.hint-since": "48h、7d、または日時",
   "web.serving": "コンソールと API を {url} で提供しています（ストア {store}）。Ctrl-C または SIGTERM で終了",
+  "web.tokens-read": "トークンファイルを読み直しました。これから受け付けるトークンは {count} 個です",
+  "web.tokens-kept": "トークンファイルを読み直せませんでした（{error}）。トークンは前のままです",
   "web.csv": "全行を CSV で",
   "web.messages": "キューエントリ",
   "web.link.relay": "中継元",
