@@ -13,7 +13,8 @@
  * delay filters. So a search never shows a message twice, and a failure after the filter is found
  * by `--status failed` and by the first hop's client IP alike. (`--min-delay` finds a message by
  * the delay of one of its hops, then tests the whole delay it shows: one that was slow only as a
- * whole, each hop under the limit, is not found.)
+ * whole, each hop under the limit, is not found, unless the search is of one address or message:
+ * outcomeFilter.)
  *
  * A recipient passed on to an entry that never names it (cleanup names only the first recipient
  * of a message it holds or discards; an entry still queued has logged none) has, as its next
@@ -67,15 +68,18 @@ export async function searchTrace(store: Store, q: TraceQuery): Promise<TraceRow
 }
 
 /**
- * A search of one address or one message is read without its status filter, which then tests
- * each shown row's outcome: every row of theirs is few, and a recipient whose entry's row does not
- * match (passed on to an entry held as a whole, which names another) is found by its outcome. A
- * wider search keeps the store's status filter and finds such recipients through passedOn.
+ * A search of one address or one message is read without its status and delay filters, which
+ * then test each shown row's outcome: their rows are few, a recipient whose entry's row does not
+ * match (passed on to an entry held as a whole, which names another) is found by its outcome,
+ * and a message slow only as a whole (each hop under --min-delay) by its whole delay. A wider
+ * search keeps the store's filters (passedOn finds the former; the latter it misses).
  */
 function outcomeFilter(q: TraceQuery): [TraceQuery, (rows: TraceRow[]) => TraceRow[]] {
-  const status = q.status;
-  if (!status?.length || !(q.recipient?.kind === "exact" || q.queueId !== undefined || q.messageId !== undefined)) return [q, (rows) => rows];
-  return [{ ...q, status: undefined }, (rows) => rows.filter((r) => status.includes(r.status))];
+  const { status, minDelay } = q;
+  const narrow = q.recipient?.kind === "exact" || q.queueId !== undefined || q.messageId !== undefined;
+  if (!narrow || (!status?.length && minDelay === undefined)) return [q, (rows) => rows];
+  const passes = (r: TraceRow) => (!status?.length || status.includes(r.status)) && (minDelay === undefined || (r.delay !== null && r.delay >= minDelay));
+  return [{ ...q, status: undefined, minDelay: undefined }, (rows) => rows.filter(passes)];
 }
 
 /**

@@ -185,6 +185,11 @@ describe("trace across relay hops: one row per message and recipient", () => {
     assert.equal(c2.delay, 40); // arrived 10:00:00, delivered out at 10:00:40
     assert.deepEqual((await shown({ minDelay: "30s" })).map((r) => r[0]), ["C2C2C2C2C2"]);
     assert.deepEqual((await shown({ minDelay: "41s" })).map((r) => r[0]), []);
+    // Slow only as a whole (no hop took 39 s): found when the search is of one message or address.
+    for (const one of [{ queueId: "A2A2A2A2A2" }, { messageId: "m2@example.net" }, { recipient: "dan@example.org" }]) {
+      assert.deepEqual((await shown({ ...one, minDelay: "39s" })).map((r) => r[0]), ["C2C2C2C2C2"], JSON.stringify(one));
+      assert.deepEqual((await shown({ ...one, minDelay: "41s" })).map((r) => r[0]), [], JSON.stringify(one));
+    }
   });
 
   test("pages of any size hold every row once, in order", async () => {
